@@ -1,0 +1,5 @@
+"""Allow ``python -m permanence``."""
+
+from permanence.cli.main import run
+
+run()

@@ -1,0 +1,1 @@
+"""Adapters: files, SQLite, Google Sheets, iCalendar, mail, webhooks."""

@@ -1,0 +1,1 @@
+"""The command layer: Typer apps, one module per command group."""

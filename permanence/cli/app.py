@@ -1,0 +1,121 @@
+"""The root command: global options, error handling, command registration."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from permanence import __version__
+from permanence.cli import context
+from permanence.errors import ExitCode, PermanenceError
+from permanence.i18n import N_, _
+
+# Each module has ``register(app)``, which adds its commands to the root.
+COMMAND_MODULES = ("guide",)
+
+
+class RootGroup(TyperGroup):
+    """Turns errors into a message on stderr and a documented exit code."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except PermanenceError as error:
+            report_error(error)
+            sys.exit(error.exit_code)
+        except KeyboardInterrupt:
+            _stderr(_("Interrupted: nothing was saved after the last confirmation."))
+            sys.exit(ExitCode.INTERRUPTED)
+        except (typer.Exit, typer.Abort, SystemExit):
+            raise
+        except Exception as error:
+            if context.options.debug or _is_click_error(error):
+                raise
+            message = _("Unexpected error ({kind}: {error}). Rerun with --debug to see the details, and report it.")
+            _stderr(message.format(kind=type(error).__name__, error=error))
+            sys.exit(ExitCode.INTERNAL)
+
+
+def _is_click_error(error: Exception) -> bool:
+    from typer._click.exceptions import ClickException
+
+    return isinstance(error, ClickException)
+
+
+def _stderr(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def report_error(error: PermanenceError) -> None:
+    """Print an error for the user on stderr, one line per problem."""
+    from permanence.errors import InvalidInputError
+
+    if isinstance(error, InvalidInputError):
+        count = len(error.problems)
+        _stderr(_("Error: {count} problem(s) to fix:").format(count=count) if count > 1 else _("Error:"))
+        for problem in error.problems:
+            _stderr(f"  {problem}")
+    else:
+        _stderr(_("Error: {message}").format(message=error.message))
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        print(f"permanence {__version__}")
+        raise typer.Exit()
+
+
+def _root(
+    workspace: Annotated[
+        Path | None,
+        typer.Option("--workspace", "-w", help=N_("Workspace folder (default: found from the current folder upwards, or $PERMANENCE_WORKSPACE)."), show_default=False),
+    ] = None,
+    debug: Annotated[bool, typer.Option("--debug", help=N_("Show the full traceback of unexpected errors."))] = False,
+    verbose: Annotated[int, typer.Option("--verbose", "-v", count=True, help=N_("Log more (repeat for even more)."))] = 0,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_show_version, is_eager=True, help=N_("Show the version and exit.")),
+    ] = False,
+) -> None:
+    context.reset(workspace=workspace, debug=debug, verbose=verbose)
+
+
+def build_app() -> typer.Typer:
+    """Return the root Typer app with every command group registered."""
+    app = typer.Typer(
+        cls=RootGroup,
+        help=N_("Run a volunteer phone hotline: guide, FAQ, call log, shifts and handoffs."),
+        no_args_is_help=True,
+        pretty_exceptions_enable=False,
+        rich_markup_mode=None,
+    )
+    app.callback()(_root)
+    for name in COMMAND_MODULES:
+        module = importlib.import_module(f"permanence.cli.{name}")
+        module.register(app)
+    return app
+
+
+def translate_help(command: Any) -> None:
+    """Translate the help texts of ``command``, its options and subcommands."""
+    for attribute in ("help", "short_help", "epilog"):
+        text = getattr(command, attribute, None)
+        if text:
+            setattr(command, attribute, _(text))
+    for param in getattr(command, "params", []):
+        if getattr(param, "help", None):
+            param.help = _(param.help)
+    for sub in getattr(command, "commands", {}).values():
+        translate_help(sub)
+
+
+def build_command() -> Any:
+    """Return the click command tree, with help in the interface language."""
+    command = typer.main.get_command(build_app())
+    translate_help(command)
+    return command

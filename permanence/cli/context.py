@@ -1,0 +1,49 @@
+"""What every command shares: global options, the workspace, its settings."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from permanence.i18n import set_language
+from permanence.settings import Settings, load_settings
+from permanence.workspace import Workspace, find_workspace
+
+
+@dataclass
+class Options:
+    """Global options given before the command name."""
+
+    workspace: Path | None = None
+    debug: bool = False
+    verbose: int = 0
+    _workspace: Workspace | None = field(default=None, repr=False)
+    _settings: Settings | None = field(default=None, repr=False)
+
+
+options = Options()
+
+
+def reset(workspace: Path | None = None, debug: bool = False, verbose: int = 0) -> None:
+    """Start a new invocation with these global options."""
+    global options
+    options = Options(workspace=workspace, debug=debug, verbose=verbose)
+    level = logging.WARNING - 10 * min(verbose, 2)
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger().setLevel(level)
+
+
+def workspace() -> Workspace:
+    """Return the workspace of this invocation, finding it once."""
+    if options._workspace is None:
+        options._workspace = find_workspace(options.workspace)
+    return options._workspace
+
+
+def settings() -> Settings:
+    """Return the workspace's settings, loaded once, and apply its language."""
+    if options._settings is None:
+        options._settings = load_settings(workspace().shifts_file)
+        set_language(options._settings.language)
+    return options._settings

@@ -1,0 +1,80 @@
+"""Finding the workspace: the folder holding ``guide/``, ``faq/`` and ``shifts.yaml``."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from permanence.errors import WorkspaceError
+from permanence.i18n import _
+
+ENV_VARIABLE = "PERMANENCE_WORKSPACE"
+SHIFTS_FILE = "shifts.yaml"
+STATE_DIR = ".permanence"
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """The paths of one association's workspace."""
+
+    root: Path
+
+    @property
+    def guide_dir(self) -> Path:
+        return self.root / "guide"
+
+    @property
+    def faq_dir(self) -> Path:
+        return self.root / "faq"
+
+    @property
+    def shifts_file(self) -> Path:
+        return self.root / SHIFTS_FILE
+
+    @property
+    def state_dir(self) -> Path:
+        """Local, git-ignored state: call store, outbox, caches."""
+        return self.root / STATE_DIR
+
+    def ensure_state_dir(self) -> Path:
+        """Create the local state folder (and its ``.gitignore``) if needed."""
+        state = self.state_dir
+        if not state.is_dir():
+            state.mkdir(parents=True, exist_ok=True)
+            (state / ".gitignore").write_text("*\n", encoding="utf-8")
+        return state
+
+    def require_dir(self, path: Path) -> Path:
+        """Return ``path``, or raise a clear error if the folder is missing."""
+        if not path.is_dir():
+            message = _("folder {path} is missing: create it in the workspace {root}")
+            raise WorkspaceError(message.format(path=path, root=self.root))
+        return path
+
+
+def _looks_like_workspace(folder: Path) -> bool:
+    return (folder / SHIFTS_FILE).is_file() or (
+        (folder / "guide").is_dir() and (folder / "faq").is_dir()
+    )
+
+
+def find_workspace(explicit: Path | None = None, cwd: Path | None = None) -> Workspace:
+    """Return the workspace given, named by the environment, or found upwards."""
+    given = explicit or (Path(os.environ[ENV_VARIABLE]) if os.environ.get(ENV_VARIABLE) else None)
+    if given is not None:
+        folder = given.expanduser().resolve()
+        if not folder.is_dir():
+            message = _("workspace {path} does not exist: check --workspace or ${variable}")
+            raise WorkspaceError(message.format(path=folder, variable=ENV_VARIABLE))
+        return Workspace(folder)
+    start = (cwd or Path.cwd()).resolve()
+    for folder in (start, *start.parents):
+        if _looks_like_workspace(folder):
+            return Workspace(folder)
+    message = _(
+        "no workspace found in {path} or its parents: run the command from the "
+        "association's folder (the one holding guide/, faq/ and shifts.yaml), "
+        "or give it with --workspace or ${variable}"
+    )
+    raise WorkspaceError(message.format(path=start, variable=ENV_VARIABLE))

@@ -1,0 +1,55 @@
+"""Compile the French ``.po`` sources into the one ``.mo`` catalog shipped.
+
+Each area of the interface keeps its own ``.po`` file under
+``permanence/locale/po/<lang>/``; they are merged into
+``permanence/locale/<lang>/LC_MESSAGES/permanence.mo``. Run it after editing
+a ``.po`` file; a test fails while the ``.mo`` is out of date.
+
+    python scripts/compile_catalogs.py
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+LOCALE = Path(__file__).resolve().parent.parent / "permanence" / "locale"
+
+
+def merged_catalog(language: str) -> Catalog:
+    """Return one catalog holding the messages of every ``.po`` file."""
+    merged = Catalog(locale=language, domain="permanence", fuzzy=False)
+    for po_path in sorted((LOCALE / "po" / language).glob("*.po")):
+        with po_path.open("rb") as handle:
+            part = read_po(handle, locale=language)
+        for message in part:
+            if not message.id:
+                continue
+            if message.id in merged:
+                sys.exit(f"{po_path}: {message.id!r} is already in another file")
+            merged[message.id] = message
+    return merged
+
+
+def compiled_bytes(language: str) -> bytes:
+    """Return the ``.mo`` file content for ``language``."""
+    buffer = io.BytesIO()
+    write_mo(buffer, merged_catalog(language), use_fuzzy=False)
+    return buffer.getvalue()
+
+
+def main() -> None:
+    for language_dir in sorted((LOCALE / "po").iterdir()):
+        target = LOCALE / language_dir.name / "LC_MESSAGES" / "permanence.mo"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(compiled_bytes(language_dir.name))
+        print(f"wrote {target}")
+
+
+if __name__ == "__main__":
+    main()
