@@ -16,7 +16,7 @@ from permanence.errors import ExitCode, PermanenceError
 from permanence.i18n import N_, _
 
 # Each module has ``register(app)``, which adds its commands to the root.
-COMMAND_MODULES = ("guide",)
+COMMAND_MODULES = ("guide", "faq", "calls", "schedule", "handoff", "stats", "config")
 
 
 class RootGroup(TyperGroup):
