@@ -11,6 +11,7 @@ a ``.po`` file; a test fails while the ``.mo`` is out of date.
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime
 import sys
 from pathlib import Path
 
@@ -18,12 +19,21 @@ from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
+FIXED_DATE = datetime(2026, 1, 1, tzinfo=UTC)
 LOCALE = Path(__file__).resolve().parent.parent / "permanence" / "locale"
 
 
 def merged_catalog(language: str) -> Catalog:
     """Return one catalog holding the messages of every ``.po`` file."""
-    merged = Catalog(locale=language, domain="permanence", fuzzy=False)
+    # Fixed dates keep the compiled file identical from one run to the next.
+    merged = Catalog(
+        locale=language,
+        domain="permanence",
+        project="permanence",
+        fuzzy=False,
+        creation_date=FIXED_DATE,
+        revision_date=FIXED_DATE,
+    )
     for po_path in sorted((LOCALE / "po" / language).glob("*.po")):
         with po_path.open("rb") as handle:
             part = read_po(handle, locale=language)

@@ -13,7 +13,7 @@ from typer.core import TyperGroup
 from permanence import __version__
 from permanence.cli import context
 from permanence.errors import ExitCode, PermanenceError
-from permanence.i18n import N_, _
+from permanence.i18n import N_, _, ngettext
 
 # Each module has ``register(app)``, which adds its commands to the root.
 COMMAND_MODULES = ("guide", "faq", "calls", "schedule", "handoff", "stats", "config")
@@ -57,7 +57,8 @@ def report_error(error: PermanenceError) -> None:
 
     if isinstance(error, InvalidInputError):
         count = len(error.problems)
-        _stderr(_("Error: {count} problem(s) to fix:").format(count=count) if count > 1 else _("Error:"))
+        header = ngettext("Error: {count} problem to fix:", "Error: {count} problems to fix:", count)
+        _stderr(header.format(count=count))
         for problem in error.problems:
             _stderr(f"  {problem}")
     else:

@@ -1,0 +1,1 @@
+"""The call log: recording calls, follow-ups, searches and personal data."""

@@ -1,0 +1,144 @@
+"""The index on disk: when to rebuild it, and reading only what is needed.
+
+The index is rebuilt when any FAQ entry, guide page or the synonyms file
+was added, removed or changed (name, size, modification time). The file
+starts with a small header (vocabulary, field lengths, offsets) loaded on
+every query; the postings of the query's terms and the documents shown are
+read from the rest of the file on demand, so a query stays fast with
+thousands of entries. A stale, corrupt or unknown-version file is simply
+rebuilt; an unwritable cache folder only costs speed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import marshal
+import os
+import struct
+from array import array
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from permanence.search.index import FORMAT_VERSION, HEADER, MAGIC, StoredProblem
+
+SOURCE_SUFFIX = ".md"
+RECORD = tuple[str, str, str, tuple[str, ...], str]
+
+
+def source_stamp(folders: list[Path], extra_files: list[Path]) -> bytes:
+    """Return a digest of the names, sizes and times of the indexed files."""
+    digest = hashlib.blake2b(digest_size=16)
+    for folder in folders:
+        digest.update(f"\0{folder}\0".encode())
+        try:
+            entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+        except OSError:
+            continue
+        for entry in entries:
+            name = entry.name
+            if name.endswith(SOURCE_SUFFIX) and not name.startswith("."):
+                stat = entry.stat()
+                digest.update(f"{name}\0{stat.st_mtime_ns}\0{stat.st_size}\n".encode())
+    for path in extra_files:
+        try:
+            stat = path.stat()
+        except OSError:
+            digest.update(f"{path}\0-\n".encode())
+            continue
+        digest.update(f"{path}\0{stat.st_mtime_ns}\0{stat.st_size}\n".encode())
+    return digest.digest()
+
+
+class Index:
+    """A built index, read from a file or from bytes in memory."""
+
+    def __init__(self, stream: BinaryIO, header: dict[str, Any], start: int) -> None:
+        self._stream = stream
+        self._start = start
+        self.stamp: bytes = header["stamp"]
+        self.count: int = header["count"]
+        self.average: tuple[float, ...] = header["average"]
+        self.vocabulary: dict[str, int] = header["vocabulary"]
+        self.surface: dict[str, str] = header["surface"]
+        self.phrases: dict[str, tuple[str, ...]] = header["phrases"]
+        self.longest: int = header["longest"]
+        self.members: dict[str, tuple[str, ...]] = header["members"]
+        self.problems = [StoredProblem(*values) for values in header["problems"]]
+        self.lengths = array("I")
+        self.lengths.frombytes(header["lengths"])
+        self._offsets = array("Q")
+        self._offsets.frombytes(header["offsets"])
+
+    def document_count(self, term: str) -> int:
+        """Return how many documents hold ``term`` (0 if none)."""
+        packed = self.vocabulary.get(term)
+        return 0 if packed is None else packed & 0xFFFFFF
+
+    def postings(self, term: str) -> array[int]:
+        """Return [document, count in question, in tags, in body] * n of a term."""
+        values = array("I")
+        packed = self.vocabulary.get(term)
+        if packed is not None:
+            self._stream.seek(self._start + (packed >> 24))
+            values.frombytes(self._stream.read((packed & 0xFFFFFF) * 4 * 4))
+        return values
+
+    def record(self, number: int) -> RECORD:
+        """Return (id, path, question, tags, body) of document ``number``."""
+        start, end = self._offsets[number], self._offsets[number + 1]
+        self._stream.seek(self._start + start)
+        value: RECORD = marshal.loads(self._stream.read(end - start))
+        return value
+
+    def close(self) -> None:
+        """Release the file."""
+        self._stream.close()
+
+
+def read_index(stream: BinaryIO) -> Index | None:
+    """Return the index in ``stream``, or None if it is not a valid one."""
+    try:
+        magic, version, size = HEADER.unpack(stream.read(HEADER.size))
+        if magic != MAGIC or version != FORMAT_VERSION:
+            return None
+        header = marshal.loads(stream.read(size))
+        return Index(stream, header, HEADER.size + size)
+    except (ValueError, EOFError, TypeError, KeyError, OSError, struct.error):
+        return None  # corrupt or foreign: the caller rebuilds it
+
+
+def open_index(path: Path, stamp: bytes) -> Index | None:
+    """Return the index stored at ``path`` if it matches ``stamp``."""
+    try:
+        stream = path.open("rb")
+    except OSError:
+        return None
+    index = read_index(stream)
+    if index is None or index.stamp != stamp:
+        stream.close()
+        return None
+    return index
+
+
+def index_from_bytes(blob: bytes) -> Index:
+    """Return the index held in memory by ``blob``."""
+    index = read_index(io.BytesIO(blob))
+    if index is None:
+        raise ValueError("not an index blob")
+    return index
+
+
+def save_index(path: Path, blob: bytes) -> bool:
+    """Write the index atomically; return False if the folder is unwritable."""
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary.write_bytes(blob)
+        os.replace(temporary, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)
+        return False
+    return True

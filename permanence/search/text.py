@@ -1,0 +1,107 @@
+"""From text to search terms: fold case and accents, drop stop words, stem.
+
+Folding comes before stemming, so that a volunteer typing ``adhesion`` gets
+the same term as the guide's ``adhésion``. The stemmer (Snowball French) is
+imported only when a word has not been seen before: every word of the
+knowledge base is stemmed once, when the index is built, and its stem kept.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterator
+from functools import cache
+
+# Words (letters and digits); an apostrophe ends a word, which also splits
+# elisions such as ``l'adhésion`` or ``qu'il`` (the short part is a stop word).
+WORD = re.compile(r"[^\W_]+")
+LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss"})
+
+# Folded forms. Besides the usual articles, pronouns and auxiliaries, the
+# words callers wrap around a question ("bonjour, je voudrais savoir
+# comment...") carry no meaning for the search.
+STOP_WORDS = frozenset(
+    """
+    a ai aie aient aies ait alors as au aucun aucune aupres aussi autre aux
+    avaient avais avait avec avez aviez avoir avons ayant c ca ce ceci cela
+    celle celles celui ces cet cette ceux chez ci comme comment d dans de des
+    dois doit donc dont du elle elles en encore es est et etaient etais etait
+    etant etes etre eu eux faire fais fait faut fois j je jusqu l la le
+    les leur leurs lui m ma mais me meme mes moi mon n ne ni nos notre nous o
+    on ont ou par pas peu peut peuvent peux plus pour pourquoi puis puisqu
+    puisque qu quand que quel quelle quelles quels qui quoi s sa sans se sera
+    serait ses si son sont sous suis sur t ta te tes toi ton tous tout toute
+    toutes tres tu un une vais va vont vos votre vous y
+    bonjour bonsoir merci svp stp please oui non voila voudrais voudrait
+    voulais voulait veux veut voulez aimerais aimerait souhaite souhaiterais
+    savoir sais sait possible question demande demander besoin ok bien
+    """.split()
+)
+
+
+def fold(text: str) -> str:
+    """Return ``text`` in lower case without accents (``Été`` -> ``ete``)."""
+    lowered = text.lower().translate(LIGATURES)
+    if lowered.isascii():
+        return lowered
+    decomposed = unicodedata.normalize("NFKD", lowered)
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def words(text: str) -> list[str]:
+    """Return the folded words of ``text`` that carry meaning."""
+    return [word for word in WORD.findall(fold(text)) if is_informative(word)]
+
+
+def is_informative(word: str) -> bool:
+    """Tell whether a folded word is worth searching for."""
+    return word not in STOP_WORDS and (len(word) > 1 or word.isdigit())
+
+
+def spans(text: str) -> Iterator[tuple[int, int, str]]:
+    """Yield (start, end, folded word) for every word of ``text``.
+
+    Folding keeps one character per character for the letters of French
+    text, so the positions found in the folded text hold in the original;
+    where a character folds into several, the word is looked up alone.
+    """
+    folded = fold(text)
+    if len(folded) == len(text):
+        for match in WORD.finditer(folded):
+            yield match.start(), match.end(), match.group()
+        return
+    for match in WORD.finditer(text):
+        yield match.start(), match.end(), fold(match.group())
+
+
+@cache
+def _stemmer() -> Callable[[str], str]:
+    from snowballstemmer import stemmer
+
+    return stemmer("french").stemWord  # type: ignore[no-any-return]
+
+
+def stem(word: str) -> str:
+    """Return the Snowball French stem of a folded word."""
+    if word.isdigit():
+        return word
+    return _stemmer()(word)
+
+
+class Analyzer:
+    """Turns text into stems, remembering the stem of every word seen."""
+
+    def __init__(self) -> None:
+        self.stems: dict[str, str] = {}
+
+    def stem(self, word: str) -> str:
+        """Return the stem of a folded word, computing it once."""
+        found = self.stems.get(word)
+        if found is None:
+            found = self.stems[word] = stem(word)
+        return found
+
+    def terms(self, text: str) -> list[str]:
+        """Return the stems of the informative words of ``text``."""
+        return [self.stem(word) for word in words(text)]

@@ -1,0 +1,247 @@
+"""Figures about the calls: why people call, when, and how fast we follow up.
+
+The figures are built in two steps. First the calls of a period are
+*tallied* into counts that hold no caller's personal data (reasons, times,
+volunteers, follow-up owners and dates only): either from plain records
+(``tally_records``, used by tests and small logs) or directly by SQL on the
+local call store (``permanence.adapters.statsquery``), which is what the
+command does so that a large log stays fast. Then ``build_figures`` turns
+the tallies into the report: bars by reason, reasons not yet in the guide,
+the weekday x hour grid, follow-up lead times, calls per volunteer and the
+questions the FAQ could not answer.
+
+Free text typed by volunteers (a new reason, an unanswered FAQ question)
+is shown, because it is what the coordinator needs to improve the guide,
+but phone numbers and e-mail addresses found in it are masked.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from permanence.calls.record import CallRecord
+
+OLDEST_OPEN_SHOWN = 5
+MASK = "[…]"
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
+_PHONE = re.compile(r"\+?\d[\d .\-/]{6,}\d")
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Period:
+    """A span of time: ``start`` included, ``end`` excluded (aware)."""
+
+    start: datetime
+    end: datetime
+
+
+@dataclass(frozen=True)
+class OpenFollowUp:
+    """A follow-up nobody has closed yet (no caller details)."""
+
+    call_id: str
+    opened: datetime
+    reason: str
+    owner: str
+
+
+@dataclass
+class CallTallies:
+    """Counts of the calls of a period, free of callers' personal data."""
+
+    by_reason: Counter[tuple[str, bool]] = field(default_factory=Counter)
+    by_volunteer: Counter[str] = field(default_factory=Counter)
+    # (ISO weekday 1=Monday..7, local hour 0..23) -> calls
+    by_weekday_hour: Counter[tuple[int, int]] = field(default_factory=Counter)
+    close_seconds: list[float] = field(default_factory=list)
+    open_count: int = 0
+    oldest_open: list[OpenFollowUp] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ReasonCount:
+    """How many calls had one reason."""
+
+    reason: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class FollowUpFigures:
+    """How fast follow-ups are closed, and what still waits."""
+
+    closed: int
+    open: int
+    median_hours_to_close: float | None
+    oldest_open: list[tuple[OpenFollowUp, float]]  # with its age in days
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Everything ``permanence stats`` reports for a period."""
+
+    period: Period
+    total_calls: int
+    by_reason: list[ReasonCount]
+    new_reasons: list[ReasonCount]
+    weekday_hour: dict[tuple[int, int], int]
+    follow_ups: FollowUpFigures
+    by_volunteer: list[tuple[str, int]]
+    unanswered: list[tuple[str, int]]
+
+
+def mask_contacts(text: str) -> str:
+    """Return ``text`` with e-mail addresses and phone numbers masked."""
+    return _PHONE.sub(MASK, _EMAIL.sub(MASK, text))
+
+
+def period_since(now: datetime, days: int) -> Period:
+    """Return the last ``days`` days up to ``now``."""
+    return Period(now - timedelta(days=days), now)
+
+
+def period_between(first: date, last: date, zone: ZoneInfo) -> Period:
+    """Return the local days from ``first`` to ``last``, both included."""
+    start = datetime.combine(first, time(0), zone)
+    end = datetime.combine(last + timedelta(days=1), time(0), zone)
+    return Period(start, end)
+
+
+def tally_records(
+    records: Iterable[CallRecord], period: Period, zone: ZoneInfo
+) -> CallTallies:
+    """Tally the calls of ``period`` among plain records."""
+    tallies = CallTallies()
+    open_items: list[OpenFollowUp] = []
+    for record in records:
+        if record.kind != "call" or not period.start <= record.time < period.end:
+            continue
+        local = record.time.astimezone(zone)
+        tallies.by_reason[(record.reason, record.reason_is_new)] += 1
+        tallies.by_volunteer[record.volunteer] += 1
+        tallies.by_weekday_hour[(local.isoweekday(), local.hour)] += 1
+        follow_up = record.follow_up
+        if follow_up is None:
+            continue
+        if follow_up.done_at is None:
+            open_items.append(
+                OpenFollowUp(record.id, record.time, record.reason, follow_up.owner)
+            )
+        else:
+            seconds = (follow_up.done_at - record.time).total_seconds()
+            tallies.close_seconds.append(seconds)
+    open_items.sort(key=lambda item: (item.opened, item.call_id))
+    tallies.open_count = len(open_items)
+    tallies.oldest_open = open_items[:OLDEST_OPEN_SHOWN]
+    return tallies
+
+
+def count_queries(
+    queries: Iterable[tuple[datetime, str]], period: Period
+) -> list[tuple[str, int]]:
+    """Count the unanswered FAQ questions of ``period``, most asked first."""
+    counts: Counter[str] = Counter()
+    spelling: dict[str, str] = {}
+    for asked_at, query in queries:
+        if not period.start <= asked_at < period.end:
+            continue
+        text = mask_contacts(_SPACES.sub(" ", query).strip())
+        if not text:
+            continue
+        key = text.casefold()
+        spelling.setdefault(key, text)
+        counts[key] += 1
+    return sorted(
+        ((spelling[key], count) for key, count in counts.items()),
+        key=lambda item: (-item[1], item[0].casefold()),
+    )
+
+
+def build_figures(
+    tallies: CallTallies,
+    period: Period,
+    labels: Mapping[str, str],
+    unanswered: Sequence[tuple[str, int]],
+    now: datetime,
+) -> Figures:
+    """Turn tallies into the report; ``labels`` maps guide codes to labels."""
+    known, new = _split_reasons(tallies.by_reason, labels)
+    return Figures(
+        period=period,
+        total_calls=sum(tallies.by_reason.values()),
+        by_reason=known,
+        new_reasons=new,
+        weekday_hour=dict(tallies.by_weekday_hour),
+        follow_ups=_follow_up_figures(tallies, now),
+        by_volunteer=_most_first(tallies.by_volunteer.items()),
+        unanswered=list(unanswered),
+    )
+
+
+def _split_reasons(
+    counts: Mapping[tuple[str, bool], int], labels: Mapping[str, str]
+) -> tuple[list[ReasonCount], list[ReasonCount]]:
+    """Separate the guide's reasons from the new ones typed by volunteers.
+
+    A new reason that has since been added to the guide (same code or same
+    label) counts with the guide's reason.
+    """
+    by_label = {label.casefold(): code for code, label in labels.items()}
+    known: Counter[str] = Counter()
+    new: Counter[str] = Counter()
+    spelling: dict[str, str] = {}
+    for (reason, is_new), count in counts.items():
+        text = _SPACES.sub(" ", reason).strip()
+        code = text if text in labels else by_label.get(text.casefold())
+        if code is not None or (not is_new and text):
+            known[code or text] += count
+            continue
+        shown = mask_contacts(text) if text else "?"
+        spelling.setdefault(shown.casefold(), shown)
+        new[shown.casefold()] += count
+    known_list = [
+        ReasonCount(code, labels.get(code, code), count)
+        for code, count in _most_first(known.items())
+    ]
+    new_list = [
+        ReasonCount(spelling[key], spelling[key], count)
+        for key, count in _most_first(new.items())
+    ]
+    return known_list, new_list
+
+
+def _follow_up_figures(tallies: CallTallies, now: datetime) -> FollowUpFigures:
+    median = None
+    if tallies.close_seconds:
+        median = statistics.median(tallies.close_seconds) / 3600
+    oldest = [
+        (item, (now - item.opened).total_seconds() / 86400)
+        for item in tallies.oldest_open
+    ]
+    return FollowUpFigures(
+        closed=len(tallies.close_seconds),
+        open=tallies.open_count,
+        median_hours_to_close=median,
+        oldest_open=oldest,
+    )
+
+
+def _most_first(items: Iterable[tuple[str, int]]) -> list[tuple[str, int]]:
+    return sorted(items, key=lambda item: (-item[1], item[0].casefold()))
+
+
+def busiest_slots(
+    weekday_hour: Mapping[tuple[int, int], int], count: int = 3
+) -> list[tuple[int, int, int]]:
+    """Return the ``count`` busiest (weekday, hour, calls), busiest first."""
+    slots = [(day, hour, calls) for (day, hour), calls in weekday_hour.items()]
+    slots.sort(key=lambda slot: (-slot[2], slot[0], slot[1]))
+    return [slot for slot in slots if slot[2] > 0][:count]

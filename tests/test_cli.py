@@ -1,0 +1,79 @@
+"""The root command: help everywhere, version, errors and exit codes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from permanence import __version__
+from typer.testing import CliRunner
+
+from permanence.cli.app import build_app, build_command
+from tests.conftest import Invoke
+
+
+def _commands(command: Any, path: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], Any]]:
+    found = [(path, command)]
+    for name, sub in getattr(command, "commands", {}).items():
+        found += _commands(sub, (*path, name))
+    return found
+
+
+def test_every_command_and_option_has_help() -> None:
+    lacking = []
+    for path, command in _commands(build_command()):
+        if not command.help:
+            lacking.append(" ".join(path) or "permanence")
+        for param in command.params:
+            if getattr(param, "help", "x") in ("", None) and param.name != "help":
+                lacking.append(f"{' '.join(path)} {param.name}")
+    assert lacking == []
+
+
+def test_help_is_french_by_default_and_english_on_request(
+    invoke: Invoke, tmp_path: Path
+) -> None:
+    french = invoke(["-w", tmp_path, "--help"])
+    english = invoke(["-w", tmp_path, "--help"], lang="en")
+    assert "Tenir une permanence téléphonique" in french.stdout
+    assert "Run a volunteer phone hotline" in english.stdout
+
+
+def test_version_is_printed(invoke: Invoke) -> None:
+    outcome = invoke(["--version"])
+    assert outcome.exit_code == 0
+    assert outcome.stdout.strip() == f"permanence {__version__}"
+
+
+def test_missing_workspace_is_exit_2_without_traceback(
+    invoke: Invoke, tmp_path: Path
+) -> None:
+    outcome = invoke(["-w", tmp_path / "absent", "guide"])
+    assert outcome.exit_code == 2
+    assert "n'existe pas" in outcome.stderr
+    assert "Traceback" not in outcome.stderr + outcome.stdout
+
+
+def _app_with_a_bug() -> Any:
+    app = build_app()
+
+    @app.command("boom", help="Fails like a bug would.")
+    def boom() -> None:
+        raise ZeroDivisionError("division by zero")
+
+    return app
+
+
+def test_bug_prints_one_line_and_the_debug_hint(tmp_path: Path) -> None:
+    outcome = CliRunner().invoke(_app_with_a_bug(), ["-w", str(tmp_path), "boom"])
+    assert outcome.exit_code == 70
+    assert "--debug" in outcome.stderr
+    assert "ZeroDivisionError" in outcome.stderr
+    assert "Traceback" not in outcome.stderr
+
+
+def test_bug_shows_its_traceback_with_debug(tmp_path: Path) -> None:
+    outcome = CliRunner().invoke(
+        _app_with_a_bug(), ["--debug", "-w", str(tmp_path), "boom"]
+    )
+    assert isinstance(outcome.exception, ZeroDivisionError)
