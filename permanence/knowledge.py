@@ -206,11 +206,11 @@ def _parse_fields(meta: LocatedDict, path: Path, problems: list[Problem]) -> tup
         if kind not in FIELD_KINDS:
             message = _("unknown field kind '{kind}': use one of {kinds}")
             problems.append(_problem(item, "kind", path, message.format(kind=kind, kinds=", ".join(FIELD_KINDS))))
-        raw_choices = item.get("choices") or ()
+        raw_choices = item.get("choices") or []
         if not isinstance(raw_choices, list):
             message = _("'choices' must be a list such as [oui, non]")
             problems.append(_problem(item, "choices", path, message))
-            raw_choices = ()
+            raw_choices = []
         choices = tuple(str(choice) for choice in raw_choices)
         name = str(item["name"]).strip()
         fields.append(

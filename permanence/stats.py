@@ -22,10 +22,11 @@ import statistics
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from permanence.calls.record import CallRecord
+from permanence.workspace import Workspace
 
 OLDEST_OPEN_SHOWN = 5
 MASK = "[…]"
@@ -118,29 +119,57 @@ def period_between(first: date, last: date, zone: ZoneInfo) -> Period:
 def tally_records(
     records: Iterable[CallRecord], period: Period, zone: ZoneInfo
 ) -> CallTallies:
-    """Tally the calls of ``period`` among plain records."""
+    """Tally the calls of ``period`` among plain records.
+
+    Follow-ups still open count whenever their call was made (up to the
+    period's end): an old one still waiting matters most.
+    """
     tallies = CallTallies()
     open_items: list[OpenFollowUp] = []
     for record in records:
-        if record.kind != "call" or not period.start <= record.time < period.end:
+        if record.kind != "call" or record.time >= period.end:
             continue
-        local = record.time.astimezone(zone)
-        tallies.by_reason[(record.reason, record.reason_is_new)] += 1
-        tallies.by_volunteer[record.volunteer] += 1
-        tallies.by_weekday_hour[(local.isoweekday(), local.hour)] += 1
-        follow_up = record.follow_up
-        if follow_up is None:
-            continue
-        if follow_up.done_at is None:
-            open_items.append(
-                OpenFollowUp(record.id, record.time, record.reason, follow_up.owner)
-            )
-        else:
-            seconds = (follow_up.done_at - record.time).total_seconds()
-            tallies.close_seconds.append(seconds)
-    open_items.sort(key=lambda item: (item.opened, item.call_id))
+        if record.has_open_follow_up:
+            owner = record.follow_up.owner if record.follow_up else ""
+            item = OpenFollowUp(record.id, record.time, record.reason, owner)
+            open_items.append(item)
+        if record.time >= period.start:
+            _tally_call(tallies, record, zone)
+    open_items.sort(key=lambda item: (item.opened.astimezone(UTC), item.call_id))
     tallies.open_count = len(open_items)
     tallies.oldest_open = open_items[:OLDEST_OPEN_SHOWN]
+    return tallies
+
+
+def _tally_call(tallies: CallTallies, record: CallRecord, zone: ZoneInfo) -> None:
+    local = record.time.astimezone(zone)
+    tallies.by_reason[(record.reason, record.reason_is_new)] += 1
+    tallies.by_volunteer[record.volunteer] += 1
+    tallies.by_weekday_hour[(local.isoweekday(), local.hour)] += 1
+    follow_up = record.follow_up
+    if follow_up is not None and follow_up.done_at is not None:
+        seconds = (follow_up.done_at - record.time).total_seconds()
+        tallies.close_seconds.append(seconds)
+
+
+def tally_store(workspace: Workspace, period: Period) -> CallTallies:
+    """Tally the calls of ``period`` in the workspace's call log, in SQL."""
+    from permanence.adapters import statsquery
+
+    path = statsquery.store_path(workspace)
+    raw = statsquery.tally_calls(path, period.start, period.end, OLDEST_OPEN_SHOWN)
+    tallies = CallTallies(close_seconds=raw.close_seconds, open_count=raw.open_count)
+    for reason, is_new, count in raw.by_reason:
+        tallies.by_reason[(reason, is_new)] += count
+    tallies.by_volunteer.update(dict(raw.by_volunteer))
+    for sunday_first, hour, count in raw.by_weekday_hour:
+        tallies.by_weekday_hour[(sunday_first or 7, hour)] += count
+    tallies.oldest_open = [
+        OpenFollowUp(
+            row.call_id, datetime.fromisoformat(row.time), row.reason, row.owner
+        )
+        for row in raw.oldest_open
+    ]
     return tallies
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 _CELL = re.compile(r"^([A-Za-z]*)(\d*)$")
 _PLAIN_TITLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -21,7 +21,7 @@ _LOOKS_LIKE_CELL = re.compile(r"^[A-Za-z]{1,3}\d+$")
 class ApiError(Exception):
     """An error the emulator answers with Google's JSON envelope."""
 
-    STATUS = {
+    STATUS: ClassVar[dict[int, str]] = {
         400: "INVALID_ARGUMENT",
         401: "UNAUTHENTICATED",
         403: "PERMISSION_DENIED",
@@ -196,7 +196,9 @@ def read_values(
     rows: list[list[Any]] = []
     for r in range(r0, r1 + 1):
         row = [
-            format_value(sheet.cells[(r, c)], formatted) if (r, c) in sheet.cells else ""
+            format_value(sheet.cells[(r, c)], formatted)
+            if (r, c) in sheet.cells
+            else ""
             for c in range(c0, c1 + 1)
         ]
         while row and row[-1] == "":
@@ -292,7 +294,11 @@ def append_values(
 ) -> dict[str, Any]:
     """Append rows after the table found in the range; return the API answer."""
     sheet = target.sheet
-    c_last = sheet.columns - 1 if target.whole_sheet or not target.explicit_end else target.c1
+    c_last = (
+        sheet.columns - 1
+        if target.whole_sheet or not target.explicit_end
+        else target.c1
+    )
     used = [
         (r, c) for (r, c) in sheet.cells if r >= target.r0 and target.c0 <= c <= c_last
     ]

@@ -45,7 +45,9 @@ def post_markdown(url: str, text: str, timeout: float = TIMEOUT_SECONDS) -> None
         with urllib.request.urlopen(request, timeout=timeout) as response:
             response.read()
     except urllib.error.HTTPError as error:
-        message = _("the team chat at {host} refused the message (HTTP {status}): {hint}")
+        message = _(
+            "the team chat at {host} refused the message (HTTP {status}): {hint}"
+        )
         hint = _status_hint(error.code)
         raise UnavailableError(
             message.format(host=host, status=error.code, hint=hint)

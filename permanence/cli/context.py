@@ -5,10 +5,13 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from permanence.i18n import set_language
-from permanence.settings import Settings, load_settings
 from permanence.workspace import Workspace, find_workspace
+
+if TYPE_CHECKING:
+    from permanence.settings import Settings
 
 
 @dataclass
@@ -44,6 +47,10 @@ def workspace() -> Workspace:
 def settings() -> Settings:
     """Return the workspace's settings, loaded once, and apply its language."""
     if options._settings is None:
+        # Imported here: reading settings needs the YAML parser, which the
+        # fastest commands (``faq`` on a warm cache) never load.
+        from permanence.settings import load_settings
+
         options._settings = load_settings(workspace().shifts_file)
         set_language(options._settings.language)
     return options._settings

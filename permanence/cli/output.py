@@ -40,7 +40,7 @@ def print_json(value: Any) -> None:
 
 def say(message: str) -> None:
     """Print a plain message for the user on stderr."""
-    stderr().print(message, markup=False)
+    stderr().print(message, markup=False, soft_wrap=True)
 
 
 def warn(message: str) -> None:
@@ -48,4 +48,4 @@ def warn(message: str) -> None:
     from permanence.i18n import _
 
     stderr().print(f"[yellow]{_('Warning:')}[/yellow] ", end="")
-    stderr().print(message, markup=False)
+    stderr().print(message, markup=False, soft_wrap=True)
