@@ -11,8 +11,13 @@ from permanence.workspace import Workspace
 
 
 def load(workspace: Workspace) -> Loaded[GuidePage]:
-    """Read the workspace's guide (the folder must exist)."""
-    return load_guide(workspace.require_dir(workspace.guide_dir))
+    """Read the workspace's guide (the folder must exist), cached."""
+    from permanence.adapters.filecache import files_stamp, load_cached
+
+    guide_dir = workspace.require_dir(workspace.guide_dir)
+    stamp = files_stamp([guide_dir], [])
+    cache_file = workspace.state_dir / "cache" / "guide.pickle"
+    return load_cached(cache_file, stamp, lambda: load_guide(guide_dir))
 
 
 def find_page(pages: list[GuidePage], wanted: str) -> GuidePage:
@@ -29,17 +34,25 @@ def find_page(pages: list[GuidePage], wanted: str) -> GuidePage:
 def menu_script(association: str, pages: list[GuidePage]) -> str:
     """Return the phone-menu script to record, one line per menu digit."""
     entries = sorted(
-        (page.reason for page in pages if page.reason and page.reason.digit is not None),
+        (
+            page.reason
+            for page in pages
+            if page.reason and page.reason.digit is not None
+        ),
         key=lambda reason: reason.digit or 0,
     )
     if not entries:
-        raise UserInputError(_("no call reason has a 'digit': add 'digit: 1' to a reason page"))
+        raise UserInputError(
+            _("no call reason has a 'digit': add 'digit: 1' to a reason page")
+        )
     lines = []
     if association:
         lines.append(_("Hello, you have reached {name}.").format(name=association))
     for reason in entries:
         text = _("For {label}, press {digit}.")
-        lines.append(text.format(label=_lowercase_first(reason.label), digit=reason.digit))
+        lines.append(
+            text.format(label=_lowercase_first(reason.label), digit=reason.digit)
+        )
     lines.append(_("To hear this menu again, stay on the line."))
     return "\n".join(lines)
 
@@ -54,7 +67,11 @@ def _lowercase_first(label: str) -> str:
 def page_summary(page: GuidePage) -> dict[str, Any]:
     """Return the JSON-ready summary of a page."""
     reason = page.reason
-    summary: dict[str, Any] = {"id": page.id, "path": str(page.path), "title": page.title}
+    summary: dict[str, Any] = {
+        "id": page.id,
+        "path": str(page.path),
+        "title": page.title,
+    }
     if reason is not None:
         summary["reason"] = {
             "code": reason.code,

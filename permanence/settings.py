@@ -101,7 +101,9 @@ def load_document(path: Path) -> LocatedDict:
     if document is None:
         return LocatedDict()
     if not isinstance(document, LocatedDict):
-        message = _("the file must be a mapping with 'settings', 'volunteers' and 'shifts'")
+        message = _(
+            "the file must be a mapping with 'settings', 'volunteers' and 'shifts'"
+        )
         raise InvalidInputError([Problem(path, message, 1, 1)])
     return document
 
@@ -154,7 +156,9 @@ class _Checker:
         line, column = mapping.value_at(key)
         self.problems.append(Problem(self.path, message, line, column))
 
-    def text(self, key: str, default: str = "", mapping: LocatedDict | None = None) -> str:
+    def text(
+        self, key: str, default: str = "", mapping: LocatedDict | None = None
+    ) -> str:
         mapping = self.block if mapping is None else mapping
         value = mapping.get(key)
         if value is None:
@@ -164,7 +168,9 @@ class _Checker:
             return default
         return str(value).strip()
 
-    def positive_int(self, key: str, default: int, mapping: LocatedDict | None = None) -> int:
+    def positive_int(
+        self, key: str, default: int, mapping: LocatedDict | None = None
+    ) -> int:
         mapping = self.block if mapping is None else mapping
         value = mapping.get(key)
         if value is None:
@@ -180,7 +186,9 @@ class _Checker:
         try:
             ZoneInfo(name)
         except (ZoneInfoNotFoundError, ValueError):
-            message = _("unknown timezone '{name}': use an IANA name such as Europe/Paris")
+            message = _(
+                "unknown timezone '{name}': use an IANA name such as Europe/Paris"
+            )
             self.fail(self.block, "timezone", message.format(name=name))
             return "Europe/Paris"
         return name
@@ -192,7 +200,11 @@ class _Checker:
         code = normalize_language(value)
         if code is None:
             message = _("unsupported language '{value}': use one of {choices}")
-            self.fail(self.block, "language", message.format(value=value, choices=", ".join(SUPPORTED)))
+            self.fail(
+                self.block,
+                "language",
+                message.format(value=value, choices=", ".join(SUPPORTED)),
+            )
         return code
 
     def mapping(self, key: str, allowed: tuple[str, ...]) -> LocatedDict | None:
@@ -200,22 +212,32 @@ class _Checker:
         if value is None:
             return None
         if not isinstance(value, LocatedDict):
-            self.fail(self.block, key, _("'{key}' must be a mapping of 'key: value' lines").format(key=key))
+            self.fail(
+                self.block,
+                key,
+                _("'{key}' must be a mapping of 'key: value' lines").format(key=key),
+            )
             return None
-        self.problems += unknown_key_problems(value, allowed, self.path, f"settings.{key}")
+        self.problems += unknown_key_problems(
+            value, allowed, self.path, f"settings.{key}"
+        )
         return value
 
     def links(self) -> dict[str, str]:
         block = self.mapping("links", LINK_KEYS)
         if block is None:
             return {}
-        return {key: self.text(key, mapping=block) for key in LINK_KEYS if block.get(key)}
+        return {
+            key: self.text(key, mapping=block) for key in LINK_KEYS if block.get(key)
+        }
 
     def sheet(self) -> SheetSettings | None:
         block = self.mapping("sheet", SHEET_KEYS)
         if block is None:
             return None
-        key = self.text("key", mapping=block) or _sheet_key_from_url(self.text("url", mapping=block))
+        key = self.text("key", mapping=block) or _sheet_key_from_url(
+            self.text("url", mapping=block)
+        )
         if not key:
             message = _("'sheet' needs a 'key' or the sheet's 'url'")
             self.fail(self.block, "sheet", message)
@@ -226,7 +248,9 @@ class _Checker:
         block = self.mapping(key, PERSON_KEYS)
         if block is None:
             return None
-        return Person(self.text("name", mapping=block), self.text("email", mapping=block))
+        return Person(
+            self.text("name", mapping=block), self.text("email", mapping=block)
+        )
 
     def smtp(self) -> SmtpSettings | None:
         block = self.mapping("smtp", SMTP_KEYS)
@@ -252,4 +276,3 @@ def _sheet_key_from_url(url: str) -> str:
     if marker not in url:
         return ""
     return url.split(marker, 1)[1].split("/", 1)[0]
-

@@ -25,13 +25,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from permanence.calls.contact import EMAIL_IN_TEXT, PHONE_IN_TEXT
 from permanence.calls.record import CallRecord
 from permanence.workspace import Workspace
 
 OLDEST_OPEN_SHOWN = 5
 MASK = "[…]"
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
-_PHONE = re.compile(r"\+?\d[\d .\-/]{6,}\d")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4}")
 _SPACES = re.compile(r"\s+")
 
 
@@ -100,8 +100,17 @@ class Figures:
 
 
 def mask_contacts(text: str) -> str:
-    """Return ``text`` with e-mail addresses and phone numbers masked."""
-    return _PHONE.sub(MASK, _EMAIL.sub(MASK, text))
+    """Return ``text`` with e-mail addresses and phone numbers masked.
+
+    Anything shaped like a phone number goes, whether or not it is a valid
+    one (a wrong digit does not make it less personal); dates stay.
+    """
+
+    def replace_phone(match: re.Match[str]) -> str:
+        found = match.group(0)
+        return found if _DATE.fullmatch(found.strip()) else MASK
+
+    return PHONE_IN_TEXT.sub(replace_phone, EMAIL_IN_TEXT.sub(MASK, text))
 
 
 def period_since(now: datetime, days: int) -> Period:

@@ -10,7 +10,11 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from permanence.adapters.yamlfile import LocatedDict, load_yaml_file, unknown_key_problems
+from permanence.adapters.yamlfile import (
+    LocatedDict,
+    load_yaml_file,
+    unknown_key_problems,
+)
 from permanence.errors import InvalidInputError, Problem
 from permanence.i18n import _
 

@@ -61,11 +61,15 @@ def _looks_like_workspace(folder: Path) -> bool:
 
 def find_workspace(explicit: Path | None = None, cwd: Path | None = None) -> Workspace:
     """Return the workspace given, named by the environment, or found upwards."""
-    given = explicit or (Path(os.environ[ENV_VARIABLE]) if os.environ.get(ENV_VARIABLE) else None)
+    given = explicit or (
+        Path(os.environ[ENV_VARIABLE]) if os.environ.get(ENV_VARIABLE) else None
+    )
     if given is not None:
         folder = given.expanduser().resolve()
         if not folder.is_dir():
-            message = _("workspace {path} does not exist: check --workspace or ${variable}")
+            message = _(
+                "workspace {path} does not exist: check --workspace or ${variable}"
+            )
             raise WorkspaceError(message.format(path=folder, variable=ENV_VARIABLE))
         return Workspace(folder)
     start = (cwd or Path.cwd()).resolve()

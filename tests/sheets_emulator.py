@@ -130,7 +130,8 @@ class SheetsEmulator:
         server.emulator = self  # type: ignore[attr-defined]
         self.port = server.server_address[1]
         self.server = server
-        threading.Thread(target=server.serve_forever, daemon=True).start()
+        serve = lambda: server.serve_forever(poll_interval=0.05)
+        threading.Thread(target=serve, daemon=True).start()
         return self
 
     def stop(self) -> None:

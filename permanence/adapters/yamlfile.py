@@ -82,7 +82,9 @@ def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> Locat
     return mapping
 
 
-def _construct_sequence(loader: yaml.SafeLoader, node: yaml.SequenceNode) -> LocatedList:
+def _construct_sequence(
+    loader: yaml.SafeLoader, node: yaml.SequenceNode
+) -> LocatedList:
     sequence = LocatedList()
     sequence.start = _position(node)
     for item in node.value:
@@ -165,7 +167,9 @@ def unknown_key_problems(
         else:
             message = _("unknown key '{key}' in {where}: allowed keys are {allowed}")
         text = message.format(
-            key=key, where=where, close=close[0] if close else "",
+            key=key,
+            where=where,
+            close=close[0] if close else "",
             allowed=", ".join(allowed),
         )
         problems.append(Problem(path, text, line, column))

@@ -37,9 +37,7 @@ def parse_phone(text: str, region: str) -> str:
             "(international numbers start with +)"
         )
         raise ContactError(message.format(value=text))
-    return str(
-        phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    )
+    return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
 
 
 def parse_email(text: str) -> str:

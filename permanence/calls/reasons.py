@@ -76,8 +76,7 @@ def _reason_from_dict(data: dict[str, Any]) -> CallReason:
         digit=data.get("digit"),
         owner=Owner(**owner) if owner else None,
         fields=tuple(
-            ReasonField(**{**f, "choices": tuple(f["choices"])})
-            for f in data["fields"]
+            ReasonField(**{**f, "choices": tuple(f["choices"])}) for f in data["fields"]
         ),
         faq_tags=tuple(data["faq_tags"]),
     )

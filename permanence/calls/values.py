@@ -7,7 +7,7 @@ Each parser returns the value as stored in the call log, or raises
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from permanence.calls.contact import parse_email, parse_phone
@@ -73,7 +73,9 @@ def parse_yes_no(text: str) -> bool:
         return True
     if typed in NO:
         return False
-    raise ValueError(_("'{value}' is not yes or no: type oui or non").format(value=text))
+    raise ValueError(
+        _("'{value}' is not yes or no: type oui or non").format(value=text)
+    )
 
 
 def parse_number(text: str) -> str:
@@ -98,7 +100,9 @@ def parse_choice(text: str, choices: tuple[str, ...]) -> str:
     if typed and len(found) == 1:
         return found[0]
     listed = ", ".join(f"{n}. {choice}" for n, choice in enumerate(choices, 1))
-    message = _("'{value}' is not one of the choices: type a number or a text among {choices}")
+    message = _(
+        "'{value}' is not one of the choices: type a number or a text among {choices}"
+    )
     raise ValueError(message.format(value=text, choices=listed))
 
 

@@ -36,7 +36,9 @@ class RootGroup(TyperGroup):
         except Exception as error:
             if context.options.debug or _is_click_error(error):
                 raise
-            message = _("Unexpected error ({kind}: {error}). Rerun with --debug to see the details, and report it.")
+            message = _(
+                "Unexpected error ({kind}: {error}). Rerun with --debug to see the details, and report it."
+            )
             _stderr(message.format(kind=type(error).__name__, error=error))
             sys.exit(ExitCode.INTERNAL)
 
@@ -57,7 +59,9 @@ def report_error(error: PermanenceError) -> None:
 
     if isinstance(error, InvalidInputError):
         count = len(error.problems)
-        header = ngettext("Error: {count} problem to fix:", "Error: {count} problems to fix:", count)
+        header = ngettext(
+            "Error: {count} problem to fix:", "Error: {count} problems to fix:", count
+        )
         _stderr(header.format(count=count))
         for problem in error.problems:
             _stderr(f"  {problem}")
@@ -74,13 +78,35 @@ def _show_version(value: bool) -> None:
 def _root(
     workspace: Annotated[
         Path | None,
-        typer.Option("--workspace", "-w", help=N_("Workspace folder (default: found from the current folder upwards, or $PERMANENCE_WORKSPACE)."), show_default=False),
+        typer.Option(
+            "--workspace",
+            "-w",
+            help=N_(
+                "Workspace folder (default: found from the current folder upwards, or $PERMANENCE_WORKSPACE)."
+            ),
+            show_default=False,
+        ),
     ] = None,
-    debug: Annotated[bool, typer.Option("--debug", help=N_("Show the full traceback of unexpected errors."))] = False,
-    verbose: Annotated[int, typer.Option("--verbose", "-v", count=True, help=N_("Log more (repeat for even more)."))] = 0,
+    debug: Annotated[
+        bool,
+        typer.Option(
+            "--debug", help=N_("Show the full traceback of unexpected errors.")
+        ),
+    ] = False,
+    verbose: Annotated[
+        int,
+        typer.Option(
+            "--verbose", "-v", count=True, help=N_("Log more (repeat for even more).")
+        ),
+    ] = 0,
     version: Annotated[
         bool,
-        typer.Option("--version", callback=_show_version, is_eager=True, help=N_("Show the version and exit.")),
+        typer.Option(
+            "--version",
+            callback=_show_version,
+            is_eager=True,
+            help=N_("Show the version and exit."),
+        ),
     ] = False,
 ) -> None:
     context.reset(workspace=workspace, debug=debug, verbose=verbose)
@@ -90,7 +116,9 @@ def build_app() -> typer.Typer:
     """Return the root Typer app with every command group registered."""
     app = typer.Typer(
         cls=RootGroup,
-        help=N_("Run a volunteer phone hotline: guide, FAQ, call log, shifts and handoffs."),
+        help=N_(
+            "Run a volunteer phone hotline: guide, FAQ, call log, shifts and handoffs."
+        ),
         no_args_is_help=True,
         pretty_exceptions_enable=False,
         rich_markup_mode=None,

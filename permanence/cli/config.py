@@ -21,7 +21,9 @@ def register(app: typer.Typer) -> None:
 
 
 def config_command(
-    as_json: Annotated[bool, typer.Option("--json", help=N_("Print the settings as JSON."))] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help=N_("Print the settings as JSON."))
+    ] = False,
 ) -> None:
     rows = _rows()
     if as_json:
@@ -45,8 +47,16 @@ def _rows() -> list[tuple[str, str, str]]:
     rows = [
         ("workspace", str(workspace.root), _workspace_source()),
         ("association", settings.name, str(workspace.shifts_file)),
-        ("language", current_language(), str(workspace.shifts_file) if settings.language else _("locale")),
-        ("sheet", settings.sheet.key if settings.sheet else "", str(workspace.shifts_file)),
+        (
+            "language",
+            current_language(),
+            str(workspace.shifts_file) if settings.language else _("locale"),
+        ),
+        (
+            "sheet",
+            settings.sheet.key if settings.sheet else "",
+            str(workspace.shifts_file),
+        ),
         ("user config", str(config_file()), ""),
     ]
     values = user_values()

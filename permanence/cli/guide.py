@@ -15,22 +15,32 @@ def register(app: typer.Typer) -> None:
     app.command(
         "guide",
         help=N_("List the guide's pages and call reasons, or show one page."),
-        epilog=N_("Examples: permanence guide | permanence guide presse | permanence guide --menu"),
+        epilog=N_(
+            "Examples: permanence guide | permanence guide presse | permanence guide --menu"
+        ),
     )(guide_command)
 
 
 def guide_command(
     page: Annotated[
         str | None,
-        typer.Argument(help=N_("Page id or call reason code to show."), show_default=False),
+        typer.Argument(
+            help=N_("Page id or call reason code to show."), show_default=False
+        ),
     ] = None,
-    menu: Annotated[bool, typer.Option("--menu", help=N_("Print the phone-menu script derived from the reasons."))] = False,
-    as_json: Annotated[bool, typer.Option("--json", help=N_("Print the pages and reasons as JSON."))] = False,
+    menu: Annotated[
+        bool,
+        typer.Option(
+            "--menu", help=N_("Print the phone-menu script derived from the reasons.")
+        ),
+    ] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help=N_("Print the pages and reasons as JSON."))
+    ] = False,
 ) -> None:
     from permanence import guide
 
     workspace = context.workspace()
-    context.settings()
     loaded = guide.load(workspace)
     for problem in loaded.problems:
         output.warn(str(problem))
@@ -62,7 +72,10 @@ def _show_page(page: object) -> None:
         if reason.owner is not None:
             owner = reason.owner
             contact = ", ".join(part for part in (owner.name, owner.email) if part)
-            console.print(_("Passed on to: {role}").format(role=owner.role) + (f" ({contact})" if contact else ""))
+            console.print(
+                _("Passed on to: {role}").format(role=owner.role)
+                + (f" ({contact})" if contact else "")
+            )
         if reason.fields:
             console.print(_("To take down:"))
             for field in reason.fields:

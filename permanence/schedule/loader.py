@@ -11,7 +11,6 @@ booked twice at once) run last. A valid schedule is cached, see
 from __future__ import annotations
 
 import re
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,7 @@ from permanence.adapters.yamlfile import LocatedDict, LocatedList, Position
 from permanence.errors import InvalidInputError, Problem
 from permanence.i18n import _
 from permanence.schedule import cache
-from permanence.schedule.checks import booking_problems, closest_id
+from permanence.schedule.checks import booking_problems
 from permanence.schedule.fields import FieldReader
 from permanence.schedule.model import (
     DateRange,
@@ -107,7 +106,9 @@ def read_opening_hours(reader: FieldReader, raw: LocatedDict) -> dict[int, Any]:
     if raw.get("opening_hours") is None:
         return {}
     where = "settings.opening_hours"
-    return reader.weekly_hours(raw["opening_hours"], raw.value_at("opening_hours"), where)
+    return reader.weekly_hours(
+        raw["opening_hours"], raw.value_at("opening_hours"), where
+    )
 
 
 def read_closed_dates(reader: FieldReader, raw: LocatedDict) -> tuple[DateRange, ...]:
@@ -158,26 +159,38 @@ def read_volunteers(reader: FieldReader, document: LocatedDict) -> list[Voluntee
         if volunteer is None:
             continue
         if volunteer.id in seen:
-            message = _("volunteer id '{id}' is already used on line {line}: ids must be unique")
-            reader.fail(item.value_at("id"), message.format(id=volunteer.id, line=seen[volunteer.id]))
+            message = _(
+                "volunteer id '{id}' is already used on line {line}: ids must be unique"
+            )
+            reader.fail(
+                item.value_at("id"),
+                message.format(id=volunteer.id, line=seen[volunteer.id]),
+            )
             continue
         seen[volunteer.id] = volunteer.line
         volunteers.append(volunteer)
     return volunteers
 
 
-def read_volunteer(reader: FieldReader, item: Any, position: Position) -> Volunteer | None:
+def read_volunteer(
+    reader: FieldReader, item: Any, position: Position
+) -> Volunteer | None:
     """Return one volunteer, or None if its id or name is unusable."""
     from permanence.adapters.yamlfile import unknown_key_problems
 
     if not isinstance(item, LocatedDict):
-        reader.fail(position, _("each volunteer must be a mapping: 'id', 'name', 'email', 'phone'..."))
+        reader.fail(
+            position,
+            _("each volunteer must be a mapping: 'id', 'name', 'email', 'phone'..."),
+        )
         return None
     volunteer_id = reader.text(item, "id", required=True)
     where = _("volunteer '{id}'").format(id=volunteer_id or "?")
     reader.problems += unknown_key_problems(item, VOLUNTEER_KEYS, reader.path, where)
     if volunteer_id and not _SLUG.fullmatch(volunteer_id):
-        message = _("id '{id}' must use lowercase letters, digits and '-', e.g. 'marie-dupont'")
+        message = _(
+            "id '{id}' must use lowercase letters, digits and '-', e.g. 'marie-dupont'"
+        )
         reader.fail(item.value_at("id"), message.format(id=volunteer_id))
     email = reader.text(item, "email")
     if email and not _EMAIL.fullmatch(email):
@@ -235,33 +248,13 @@ def read_rules(
             continue
         if rule.id in positions:
             line = positions[rule.id][0]
-            message = _("shift id '{id}' is already used on line {line}: give each shift its own 'id'")
+            message = _(
+                "shift id '{id}' is already used on line {line}: "
+                "give each shift its own 'id'"
+            )
             where = item.value_at("id") if "id" in item else item.start
             reader.fail(where, message.format(id=rule.id, line=line))
             continue
         positions[rule.id] = item.start
         rules.append(rule)
     return rules, positions
-
-
-def unknown_volunteer_message(volunteer_id: str, known: set[str]) -> str:
-    """Return the message for a shift naming a volunteer not in the list."""
-    close = closest_id(volunteer_id, known)
-    if close:
-        message = _("unknown volunteer '{id}': did you mean '{close}'?")
-    else:
-        message = _("unknown volunteer '{id}': add them under 'volunteers' first")
-    return message.format(id=volunteer_id, close=close)
-
-
-def days_of(periods: tuple[DateRange, ...]) -> frozenset[date]:
-    """Return every day of ``periods``."""
-    from datetime import timedelta
-
-    days = set()
-    for period in periods:
-        day = period.first
-        while day <= period.last:
-            days.add(day)
-            day += timedelta(days=1)
-    return frozenset(days)

@@ -1,0 +1,284 @@
+"""The FAQ as the commands use it: search, unanswered questions, new entries.
+
+Searching covers the FAQ entries and the guide pages through the index of
+``permanence.search``, kept in ``.permanence/cache/`` and rebuilt when a
+file changes. A query that finds nothing relevant is recorded in
+``.permanence/unanswered.jsonl`` (with the time) so that coordinators see
+which questions the FAQ lacks; e-mail addresses and phone numbers typed in
+it are masked first, since callers' details must not be kept.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from permanence.errors import InvalidInputError, Problem, UserInputError
+from permanence.i18n import _
+from permanence.search.index import Document, StoredProblem
+from permanence.search.rank import Hit, analyse_query, highlight_stems, rank
+from permanence.search.snippet import Span, best_snippet, highlight_spans
+from permanence.search.store import Index, index_from_bytes, open_index, save_index
+from permanence.search.store import source_stamp
+from permanence.search.text import WORD, fold
+from permanence.workspace import Workspace
+
+CACHE_FILE = Path("cache") / "faq-index.bin"
+UNANSWERED_FILE = "unanswered.jsonl"
+SYNONYMS_FILE = "synonyms.yaml"
+GUIDE_PREFIX = "guide/"
+EMAIL = re.compile(r"\S+@\S+")
+PHONE = re.compile(r"\+?\d[\d .-]{6,}\d")
+MASK = "…"
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A FAQ entry or guide page found for a query, with what matched."""
+
+    id: str
+    path: str
+    question: str
+    score: float
+    snippet: str
+    answer: str
+    question_spans: list[Span] = field(default_factory=list)
+    snippet_spans: list[Span] = field(default_factory=list)
+    answer_spans: list[Span] = field(default_factory=list)
+
+
+@dataclass
+class SearchOutcome:
+    """The answers to a query, and what happened on the way."""
+
+    answers: list[Answer]
+    problems: list[Problem]
+    rebuilt: bool
+    recorded: bool = False
+
+
+@dataclass(frozen=True)
+class UnansweredQuery:
+    """A query for which nothing relevant was found."""
+
+    time: datetime
+    query: str
+
+
+@dataclass(frozen=True)
+class UnansweredSummary:
+    """Identical unanswered queries grouped together."""
+
+    query: str
+    count: int
+    last_time: datetime
+
+
+def search(workspace: Workspace, query: str, limit: int = 3) -> SearchOutcome:
+    """Return the best answers to ``query``; record the query if none."""
+    workspace.require_dir(workspace.faq_dir)
+    index, rebuilt = current_index(workspace)
+    try:
+        hits = rank(index, analyse_query(index, query), max(limit, 0))
+        answers = [_answer(index, hit) for hit in hits]
+        problems = [_problem(stored) for stored in index.problems]
+    finally:
+        index.close()
+    outcome = SearchOutcome(answers, problems, rebuilt)
+    if not answers and query.strip():
+        outcome.recorded = record_unanswered(workspace, query)
+    return outcome
+
+
+def _answer(index: Index, hit: Hit) -> Answer:
+    document_id, path, question, _tags, body = index.record(hit.number)
+    stems = highlight_stems(index, hit.terms)
+    stem_of = index.surface.get
+    snippet = best_snippet(body, stems, stem_of)
+    return Answer(
+        id=document_id,
+        path=path,
+        question=question,
+        score=round(hit.score, 3),
+        snippet=snippet,
+        answer=body,
+        question_spans=highlight_spans(question, stems, stem_of),
+        snippet_spans=highlight_spans(snippet, stems, stem_of),
+        answer_spans=highlight_spans(body, stems, stem_of),
+    )
+
+
+def _problem(stored: StoredProblem) -> Problem:
+    return Problem(Path(stored.path), stored.message, stored.line, stored.column)
+
+
+def current_index(workspace: Workspace) -> tuple[Index, bool]:
+    """Return the up-to-date index and whether it had to be rebuilt."""
+    synonyms = workspace.faq_dir / SYNONYMS_FILE
+    stamp = source_stamp([workspace.faq_dir, workspace.guide_dir], [synonyms])
+    cache = workspace.state_dir / CACHE_FILE
+    index = open_index(cache, stamp)
+    if index is not None:
+        return index, False
+    from permanence.search.sources import index_blob
+
+    blob = index_blob(workspace, synonyms, stamp)
+    try:
+        workspace.ensure_state_dir()
+    except OSError:
+        pass  # read-only workspace: the index lives in memory only
+    else:
+        save_index(cache, blob)
+    return index_from_bytes(blob), True
+
+
+def mask_personal_details(query: str) -> str:
+    """Return ``query`` with e-mail addresses and phone numbers masked."""
+    return PHONE.sub(MASK, EMAIL.sub(MASK, query))
+
+
+def record_unanswered(
+    workspace: Workspace, query: str, now: datetime | None = None
+) -> bool:
+    """Append ``query`` to the unanswered log; False if it cannot be written."""
+    moment = (now or datetime.now()).astimezone()
+    line = json.dumps(
+        {"time": moment.isoformat(timespec="seconds"), "query": mask_personal_details(query.strip())},
+        ensure_ascii=False,
+    )
+    try:
+        state = workspace.ensure_state_dir()
+        with (state / UNANSWERED_FILE).open("a", encoding="utf-8") as log:
+            log.write(line + "\n")
+    except OSError:
+        return False
+    return True
+
+
+def read_unanswered(workspace: Workspace) -> list[UnansweredQuery]:
+    """Return the recorded unanswered queries, oldest first.
+
+    Lines that cannot be read (a write cut short) are skipped.
+    """
+    try:
+        text = (workspace.state_dir / UNANSWERED_FILE).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return []
+    queries = []
+    for line in text.splitlines():
+        try:
+            item = json.loads(line)
+            moment = datetime.fromisoformat(item["time"])
+            queries.append(UnansweredQuery(moment, str(item["query"])))
+        except (ValueError, KeyError, TypeError):
+            continue
+    return queries
+
+
+def normalise_query(query: str) -> str:
+    """Return the form under which identical queries are grouped."""
+    return " ".join(WORD.findall(fold(query)))
+
+
+def summarize_unanswered(workspace: Workspace) -> list[UnansweredSummary]:
+    """Group identical unanswered queries; the most recent first."""
+    groups: dict[str, UnansweredSummary] = {}
+    for item in read_unanswered(workspace):
+        key = normalise_query(item.query)
+        seen = groups.get(key)
+        if seen is None or item.time >= seen.last_time:
+            count = seen.count + 1 if seen else 1
+            groups[key] = UnansweredSummary(item.query, count, item.time)
+        else:
+            groups[key] = UnansweredSummary(seen.query, seen.count + 1, seen.last_time)
+    return sorted(groups.values(), key=lambda summary: summary.last_time, reverse=True)
+
+
+@dataclass(frozen=True)
+class NewEntry:
+    """A FAQ entry typed by a volunteer, before it is written."""
+
+    question: str
+    answer: str
+    tags: tuple[str, ...] = ()
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class PreparedEntry:
+    """The file a new entry will be written to, and its text."""
+
+    path: Path
+    text: str
+
+
+SLUG_LENGTH = 50
+
+
+def slugify(text: str) -> str:
+    """Return a file-name slug: no accents, lower case, hyphens, shortened."""
+    slug = "-".join(WORD.findall(fold(text)))
+    if len(slug) > SLUG_LENGTH:
+        slug = slug[: SLUG_LENGTH + 1].rsplit("-", 1)[0]
+    return slug or "question"
+
+
+def parse_tags(text: str) -> tuple[str, ...]:
+    """Return the tags of a comma-separated list."""
+    return tuple(tag.strip() for tag in text.split(",") if tag.strip())
+
+
+def prepare_entry(workspace: Workspace, entry: NewEntry) -> PreparedEntry:
+    """Check a new entry and return the free file name and text for it."""
+    from permanence.adapters.frontmatter import render_page
+
+    faq_dir = workspace.require_dir(workspace.faq_dir)
+    question, answer = entry.question.strip(), entry.answer.strip()
+    if not question:
+        raise UserInputError(_("the question is empty: type the caller's question"))
+    if not answer:
+        raise UserInputError(_("the answer is empty: type the answer to give"))
+    if entry.reason:
+        _check_reason(workspace, entry.reason)
+    meta: dict[str, object] = {"question": question}
+    if entry.tags:
+        meta["tags"] = list(entry.tags)
+    if entry.reason:
+        meta["reason"] = entry.reason
+    return PreparedEntry(_free_path(faq_dir, slugify(question)), render_page(meta, answer))
+
+
+def _check_reason(workspace: Workspace, code: str) -> None:
+    from permanence.knowledge import load_guide, reasons
+
+    pages = load_guide(workspace.guide_dir).items if workspace.guide_dir.is_dir() else []
+    codes = [reason.code for reason in reasons(pages)]
+    if code not in codes:
+        message = _("unknown reason '{code}': use one of {codes} (see 'permanence guide')")
+        raise UserInputError(message.format(code=code, codes=", ".join(codes) or "-"))
+
+
+def _free_path(folder: Path, slug: str) -> Path:
+    path, number = folder / f"{slug}.md", 1
+    while path.exists():
+        number += 1
+        path = folder / f"{slug}-{number}.md"
+    return path
+
+
+def write_entry(prepared: PreparedEntry) -> Path:
+    """Write a prepared entry, never over an existing file; return its path."""
+    path = prepared.path
+    slug = path.stem
+    for number in range(2, 1000):
+        try:
+            with path.open("x", encoding="utf-8") as handle:
+                handle.write(prepared.text)
+        except FileExistsError:  # written meanwhile by someone else
+            path = path.with_name(f"{slug}-{number}.md")
+            continue
+        return path
+    raise UserInputError(_("too many entries named {name}").format(name=slug))
