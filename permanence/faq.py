@@ -16,13 +16,18 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from permanence.errors import InvalidInputError, Problem, UserInputError
+from permanence.errors import Problem, UserInputError
 from permanence.i18n import _
-from permanence.search.index import Document, StoredProblem
+from permanence.search.index import StoredProblem
 from permanence.search.rank import Hit, analyse_query, highlight_stems, rank
 from permanence.search.snippet import Span, best_snippet, highlight_spans
-from permanence.search.store import Index, index_from_bytes, open_index, save_index
-from permanence.search.store import source_stamp
+from permanence.search.store import (
+    Index,
+    index_from_bytes,
+    open_index,
+    save_index,
+    source_stamp,
+)
 from permanence.search.text import WORD, fold
 from permanence.workspace import Workspace
 
@@ -77,7 +82,9 @@ class UnansweredSummary:
     last_time: datetime
 
 
-def search(workspace: Workspace, query: str, limit: int = 3) -> SearchOutcome:
+def search(
+    workspace: Workspace, query: str, limit: int = 3, record: bool = True
+) -> SearchOutcome:
     """Return the best answers to ``query``; record the query if none."""
     workspace.require_dir(workspace.faq_dir)
     index, rebuilt = current_index(workspace)
@@ -88,7 +95,7 @@ def search(workspace: Workspace, query: str, limit: int = 3) -> SearchOutcome:
     finally:
         index.close()
     outcome = SearchOutcome(answers, problems, rebuilt)
-    if not answers and query.strip():
+    if record and not answers and query.strip():
         outcome.recorded = record_unanswered(workspace, query)
     return outcome
 
@@ -146,7 +153,10 @@ def record_unanswered(
     """Append ``query`` to the unanswered log; False if it cannot be written."""
     moment = (now or datetime.now()).astimezone()
     line = json.dumps(
-        {"time": moment.isoformat(timespec="seconds"), "query": mask_personal_details(query.strip())},
+        {
+            "time": moment.isoformat(timespec="seconds"),
+            "query": mask_personal_details(query.strip()),
+        },
         ensure_ascii=False,
     )
     try:
@@ -242,22 +252,29 @@ def prepare_entry(workspace: Workspace, entry: NewEntry) -> PreparedEntry:
     if not answer:
         raise UserInputError(_("the answer is empty: type the answer to give"))
     if entry.reason:
-        _check_reason(workspace, entry.reason)
+        check_reason(workspace, entry.reason)
     meta: dict[str, object] = {"question": question}
     if entry.tags:
         meta["tags"] = list(entry.tags)
     if entry.reason:
         meta["reason"] = entry.reason
-    return PreparedEntry(_free_path(faq_dir, slugify(question)), render_page(meta, answer))
+    return PreparedEntry(
+        _free_path(faq_dir, slugify(question)), render_page(meta, answer)
+    )
 
 
-def _check_reason(workspace: Workspace, code: str) -> None:
+def check_reason(workspace: Workspace, code: str) -> None:
+    """Raise ``UserInputError`` unless ``code`` is a call reason of the guide."""
     from permanence.knowledge import load_guide, reasons
 
-    pages = load_guide(workspace.guide_dir).items if workspace.guide_dir.is_dir() else []
+    pages = (
+        load_guide(workspace.guide_dir).items if workspace.guide_dir.is_dir() else []
+    )
     codes = [reason.code for reason in reasons(pages)]
     if code not in codes:
-        message = _("unknown reason '{code}': use one of {codes} (see 'permanence guide')")
+        message = _(
+            "unknown reason '{code}': use one of {codes} (see 'permanence guide')"
+        )
         raise UserInputError(message.format(code=code, codes=", ".join(codes) or "-"))
 
 

@@ -20,8 +20,13 @@ def _commands(command: Any, path: tuple[str, ...] = ()) -> list[tuple[tuple[str,
 
 
 def test_every_command_and_option_has_help() -> None:
+    from permanence.cli.app import COMMANDS, load_command
+
+    root = build_command()
+    for name in COMMANDS:
+        root.add_command(load_command(name), name)
     lacking = []
-    for path, command in _commands(build_command()):
+    for path, command in _commands(root):
         if not command.help:
             lacking.append(" ".join(path) or "permanence")
         for param in command.params:
@@ -77,3 +82,14 @@ def test_bug_shows_its_traceback_with_debug(tmp_path: Path) -> None:
         _app_with_a_bug(), ["--debug", "-w", str(tmp_path), "boom"]
     )
     assert isinstance(outcome.exception, ZeroDivisionError)
+
+
+def test_command_map_matches_what_the_modules_register() -> None:
+    from permanence.cli.app import COMMANDS, module_commands
+
+    registered = {
+        name: module
+        for module in set(COMMANDS.values())
+        for name in module_commands(module)
+    }
+    assert registered == COMMANDS

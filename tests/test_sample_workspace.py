@@ -10,8 +10,6 @@ import pytest
 import yaml
 
 from permanence.knowledge import (
-    FIELD_KINDS,
-    SLUG,
     CallReason,
     FaqEntry,
     GuidePage,
@@ -19,9 +17,21 @@ from permanence.knowledge import (
     load_guide,
     reasons,
 )
+from tests.conftest import Invoke
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SNAKE_CASE = re.compile(r"^[a-z][a-z0-9_]*$")
+FAQ_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+FIELD_KINDS = (
+    "text",
+    "long_text",
+    "date",
+    "phone",
+    "email",
+    "number",
+    "choice",
+    "yes_no",
+)
 DOMAIN = "fil-solidaire.example.org"
 
 # The eight topics callers ask about, each answered under its own reason.
@@ -150,7 +160,8 @@ def test_every_reason_has_a_reachable_owner(call_reasons: list[CallReason]) -> N
     for reason in call_reasons:
         owner = reason.owner
         assert owner is not None, reason.code
-        assert owner.role and owner.name, reason.code
+        assert owner.role, reason.code
+        assert owner.name, reason.code
         assert owner.email.endswith("@" + DOMAIN), reason.code
 
 
@@ -227,7 +238,7 @@ def test_faq_entries_are_tidy(entries: list[FaqEntry]) -> None:
 
     assert max(questions.values()) == 1
     for entry in entries:
-        assert SLUG.match(entry.id) and "_" not in entry.id, entry.id
+        assert FAQ_ID.match(entry.id), entry.id
         assert 2 <= len(entry.tags) <= 5, entry.id
         assert 3 <= len(entry.answer.strip().splitlines()) <= 10, entry.id
 
@@ -239,9 +250,11 @@ def test_synonyms_are_groups_of_strings() -> None:
     assert isinstance(document, dict)
     assert list(document) == ["synonyms"]
     groups = document["synonyms"]
-    assert isinstance(groups, list) and len(groups) >= 20
+    assert isinstance(groups, list)
+    assert len(groups) >= 20
     for group in groups:
-        assert isinstance(group, list) and len(group) >= 2, group
+        assert isinstance(group, list), group
+        assert len(group) >= 2, group
         assert all(isinstance(term, str) and term.strip() for term in group), group
 
 
@@ -268,7 +281,7 @@ def test_contact_details_are_fictional() -> None:
             assert address.endswith("@" + DOMAIN), (path, address)
 
 
-def test_phone_menu_lists_every_reason(sample_workspace: Path, invoke) -> None:  # type: ignore[no-untyped-def]
+def test_phone_menu_lists_every_reason(invoke: Invoke, sample_workspace: Path) -> None:
     outcome = invoke(["--workspace", sample_workspace, "guide", "--menu"])
 
     assert outcome.exit_code == 0, outcome.stderr

@@ -10,7 +10,6 @@ and an unwritable state folder only costs speed.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import pickle
 from collections.abc import Callable, Iterable
@@ -26,24 +25,22 @@ CACHE_VERSION = 1
 def files_stamp(
     folders: Iterable[Path], files: Iterable[Path], suffix: str = ".md"
 ) -> str:
-    """Return a digest of the names, sizes and times of the source files."""
-    digest = hashlib.blake2b(digest_size=16)
+    """Return a stamp of the names, sizes and times of the source files."""
+    parts = [str(CACHE_VERSION)]
     for folder in folders:
-        digest.update(f"\0{folder}\0".encode())
+        parts.append(f"{folder}/")
         with contextlib.suppress(OSError), os.scandir(folder) as entries:
             for entry in sorted(entries, key=lambda item: item.name):
                 if entry.name.endswith(suffix) and not entry.name.startswith("."):
                     stat = entry.stat()
-                    digest.update(
-                        f"{entry.name}\0{stat.st_mtime_ns}\0{stat.st_size}\n".encode()
-                    )
+                    parts.append(f"{entry.name} {stat.st_mtime_ns} {stat.st_size}")
     for path in files:
         try:
             stat = path.stat()
-            digest.update(f"{path}\0{stat.st_mtime_ns}\0{stat.st_size}\n".encode())
+            parts.append(f"{path} {stat.st_mtime_ns} {stat.st_size}")
         except OSError:
-            digest.update(f"{path}\0absent\n".encode())
-    return f"{CACHE_VERSION}:{digest.hexdigest()}"
+            parts.append(f"{path} absent")
+    return "\n".join(parts)
 
 
 def load_cached(cache_file: Path, stamp: str, build: Callable[[], T]) -> T:

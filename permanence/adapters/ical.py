@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -53,59 +54,129 @@ def render_calendar(
     method: str | None = None,
     stamp: datetime | None = None,
     name: str = "",
+    span: tuple[date, date] | None = None,
 ) -> bytes:
     """Return one VCALENDAR holding ``events``, with its VTIMEZONE embedded.
 
     ``method`` is the iTIP method (REQUEST, CANCEL, PUBLISH) or None for a
-    plain calendar; attendees are asked to reply only with REQUEST.
+    plain calendar; attendees are asked to reply only with REQUEST. The
+    VTIMEZONE covers ``span`` (first and last day), by default the span of
+    ``events``: files written together should share one span, which is
+    then computed once.
     """
-    import icalendar
-
-    calendar = icalendar.Calendar()
-    calendar.add("prodid", PRODUCT_ID)
-    calendar.add("version", "2.0")
-    if method:
-        calendar.add("method", method)
-    if name:
-        calendar.add("x-wr-calname", name)
-        calendar.add("x-wr-timezone", timezone)
     stamp = (stamp or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
-    zone = ZoneInfo(timezone)
-    for event in events:
-        calendar.add_component(_event(event, zone, stamp, rsvp=method == "REQUEST"))
-    if events:
-        _embed_timezone(calendar, events)
-    return bytes(calendar.to_ical())
+    if span is None and events:
+        span = (
+            min(event.start for event in events).date(),
+            max(event.end for event in events).date(),
+        )
+    head, tail = _frame(method, name, timezone, span)
+    rsvp = method == "REQUEST"
+    body = [_event(event, timezone, stamp, rsvp) for event in events]
+    return b"".join((head, *body, tail))
 
 
-def _event(
-    event: CalendarEvent, zone: ZoneInfo, stamp: datetime, rsvp: bool
-) -> icalendar.Event:
+# icalendar spends about 300 microseconds serialising one event, and most
+# lines repeat from one event to the next (same summary, links, organizer
+# and alarms everywhere; same times for every volunteer of a shift; same
+# attendee on all of a volunteer's events). Each distinct group of lines is
+# therefore serialised once by icalendar and reused.
+_CACHE_SIZE = 4096
+
+
+def _event(event: CalendarEvent, timezone: str, stamp: datetime, rsvp: bool) -> bytes:
+    from icalendar import vText
+    from icalendar.parser import Contentline, Parameters
+
+    uid = Contentline.from_parts("UID", Parameters(), vText(event.uid)).to_ical()
+    return b"".join(
+        (
+            b"BEGIN:VEVENT\r\n",
+            uid,
+            b"\r\nSEQUENCE:%d\r\n" % event.sequence,
+            _stamp_line(stamp),
+            _time_lines(event.start, event.end, timezone),
+            *(_attendee_line(attendee, rsvp) for attendee in event.attendees),
+            _shared_lines(
+                event.summary,
+                event.description,
+                event.url,
+                event.location,
+                event.organizer,
+                () if event.cancelled else event.alarms,
+                event.alarm_text or event.summary,
+                event.cancelled,
+            ),
+            b"END:VEVENT\r\n",
+        )
+    )
+
+
+def _lines(component: icalendar.cal.Component) -> bytes:
+    """Return a component's content lines without its BEGIN and END lines."""
+    text = bytes(component.to_ical())
+    first = text.index(b"\r\n") + 2
+    last = text.rindex(b"END:", 0, len(text) - 2)
+    return text[first:last]
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def _stamp_line(stamp: datetime) -> bytes:
     import icalendar
 
     component = icalendar.Event()
-    component.add("uid", event.uid)
     component.add("dtstamp", stamp)
-    component.add("sequence", event.sequence)
-    component.add("dtstart", event.start.astimezone(zone))
-    component.add("dtend", event.end.astimezone(zone))
-    component.add("summary", event.summary)
-    component.add("status", "CANCELLED" if event.cancelled else "CONFIRMED")
+    return _lines(component)
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def _time_lines(start: datetime, end: datetime, timezone: str) -> bytes:
+    import icalendar
+
+    zone = ZoneInfo(timezone)
+    component = icalendar.Event()
+    component.add("dtstart", start.astimezone(zone))
+    component.add("dtend", end.astimezone(zone))
+    return _lines(component)
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def _attendee_line(contact: Contact, rsvp: bool) -> bytes:
+    import icalendar
+
+    component = icalendar.Event()
+    component.add("attendee", _address(contact, attendee=True, rsvp=rsvp))
+    return _lines(component)
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def _shared_lines(
+    summary: str,
+    description: str,
+    url: str,
+    location: str,
+    organizer: Contact | None,
+    alarms: tuple[timedelta, ...],
+    alarm_text: str,
+    cancelled: bool,
+) -> bytes:
+    import icalendar
+
+    component = icalendar.Event()
+    component.add("summary", summary)
+    component.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     for key, value in (
-        ("description", event.description),
-        ("url", event.url),
-        ("location", event.location),
+        ("description", description),
+        ("url", url),
+        ("location", location),
     ):
         if value:
             component.add(key, value)
-    if event.organizer is not None:
-        component.add("organizer", _address(event.organizer))
-    for attendee in event.attendees:
-        component.add("attendee", _address(attendee, attendee=True, rsvp=rsvp))
-    if not event.cancelled:
-        for delay in event.alarms:
-            component.add_component(_alarm(delay, event.alarm_text or event.summary))
-    return component
+    if organizer is not None:
+        component.add("organizer", _address(organizer))
+    for delay in alarms:
+        component.add_component(_alarm(delay, alarm_text))
+    return _lines(component)
 
 
 def _address(
@@ -117,8 +188,8 @@ def _address(
     if contact.name:
         address.params["CN"] = contact.name
     if attendee:
-        address.params["ROLE"] = "REQ-PARTICIPANT"
         address.params["CUTYPE"] = "INDIVIDUAL"
+        address.params["ROLE"] = "REQ-PARTICIPANT"
         if rsvp:
             address.params["PARTSTAT"] = "NEEDS-ACTION"
             address.params["RSVP"] = "TRUE"
@@ -135,21 +206,46 @@ def _alarm(delay: timedelta, text: str) -> icalendar.Alarm:
     return alarm
 
 
-def _embed_timezone(
-    calendar: icalendar.Calendar, events: Sequence[CalendarEvent]
-) -> None:
-    """Embed a VTIMEZONE covering only the span of ``events``.
+@lru_cache(maxsize=64)
+def _frame(
+    method: str | None, name: str, timezone: str, span: tuple[date, date] | None
+) -> tuple[bytes, bytes]:
+    """Return the calendar's opening lines (with its VTIMEZONE) and its end."""
+    import icalendar
+
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", PRODUCT_ID)
+    calendar.add("version", "2.0")
+    if method:
+        calendar.add("method", method)
+    if name:
+        calendar.add("x-wr-calname", name)
+        calendar.add("x-wr-timezone", timezone)
+    if span is not None:
+        calendar.add_component(_timezone(timezone, span))
+    text = bytes(calendar.to_ical())
+    end = text.rindex(b"END:VCALENDAR")
+    return text[:end], text[end:]
+
+
+def _timezone(timezone: str, span: tuple[date, date]) -> icalendar.Timezone:
+    """Return a VTIMEZONE covering only ``span``.
 
     The default VTIMEZONE covers 1970-2038 with comma-separated RDATE
     lists, which vobject reads as their first value only (so a summer shift
     would show in winter time); a narrow span, one RDATE per line, avoids it.
     """
-    first = min(event.start for event in events).date() - timedelta(days=1)
-    last = max(event.end for event in events).date() + timedelta(days=2)
-    calendar.add_missing_timezones(first_date=first, last_date=last)
-    for timezone in calendar.walk("VTIMEZONE"):
-        for observance in timezone.subcomponents:
-            _split_rdates(observance)
+    import icalendar
+
+    first, last = span
+    component = icalendar.Timezone.from_tzid(
+        timezone,
+        first_date=first - timedelta(days=1),
+        last_date=last + timedelta(days=2),
+    )
+    for observance in component.subcomponents:
+        _split_rdates(observance)
+    return component
 
 
 def _split_rdates(observance: icalendar.cal.Component) -> None:

@@ -98,7 +98,9 @@ def close_follow_up(
     """Close the follow-up of call ``id``; raise ``UserInputError`` if it can't be."""
     record = store.get(id.strip())
     if record is None:
-        message = _("no call has the id '{id}': 'permanence followups' lists the open ones")
+        message = _(
+            "no call has the id '{id}': 'permanence followups' lists the open ones"
+        )
         raise UserInputError(message.format(id=id))
     if record.follow_up is None:
         message = _("call {id} has no follow-up to close")

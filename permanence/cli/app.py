@@ -15,12 +15,40 @@ from permanence.cli import context
 from permanence.errors import ExitCode, PermanenceError
 from permanence.i18n import N_, _, ngettext
 
-# Each module has ``register(app)``, which adds its commands to the root.
-COMMAND_MODULES = ("guide", "faq", "calls", "schedule", "handoff", "stats", "config")
+# Command name -> the ``permanence.cli`` module whose ``register(app)`` adds
+# it. A module is imported only when one of its commands runs (or for the
+# full help), so that each command starts as fast as the framework allows.
+COMMANDS = {
+    "guide": "guide",
+    "faq": "faq",
+    "log": "calls",
+    "calls": "calls",
+    "followups": "calls",
+    "done": "calls",
+    "purge": "calls",
+    "forget": "calls",
+    "sync": "sheet",
+    "schedule": "schedule",
+    "who": "schedule",
+    "handoff": "handoff",
+    "stats": "stats",
+    "config": "config",
+}
 
 
 class RootGroup(TyperGroup):
-    """Turns errors into a message on stderr and a documented exit code."""
+    """Loads commands on demand; turns errors into a message and an exit code."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | set(COMMANDS))
+
+    def get_command(self, ctx: Any, name: str) -> Any:
+        command = super().get_command(ctx, name)
+        if command is None and name in COMMANDS:
+            command = load_command(name)
+            if command is not None:
+                self.add_command(command, name)
+        return command
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -113,21 +141,39 @@ def _root(
 
 
 def build_app() -> typer.Typer:
-    """Return the root Typer app with every command group registered."""
+    """Return the root Typer app; its commands are loaded on demand."""
     app = typer.Typer(
         cls=RootGroup,
-        help=N_(
-            "Run a volunteer phone hotline: guide, FAQ, call log, shifts and handoffs."
-        ),
+        help=N_("Run a volunteer phone hotline: guide, FAQ, call log, shifts and handoffs."),
         no_args_is_help=True,
         pretty_exceptions_enable=False,
         rich_markup_mode=None,
     )
     app.callback()(_root)
-    for name in COMMAND_MODULES:
-        module = importlib.import_module(f"permanence.cli.{name}")
-        module.register(app)
     return app
+
+
+def _no_options() -> None:
+    """Stands for the root options while a module's commands are built."""
+
+
+def module_commands(module_name: str) -> dict[str, Any]:
+    """Return the click commands that a ``permanence.cli`` module registers."""
+    module = importlib.import_module(f"permanence.cli.{module_name}")
+    holder = typer.Typer(rich_markup_mode=None, pretty_exceptions_enable=False)
+    holder.callback()(_no_options)
+    module.register(holder)
+    group = typer.main.get_command(holder)
+    commands: dict[str, Any] = group.commands  # type: ignore[attr-defined]
+    return commands
+
+
+def load_command(name: str) -> Any:
+    """Return the command ``name``, built and translated (None if absent)."""
+    command = module_commands(COMMANDS[name]).get(name)
+    if command is not None:
+        translate_help(command)
+    return command
 
 
 def translate_help(command: Any) -> None:

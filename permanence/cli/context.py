@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -32,9 +31,12 @@ def reset(workspace: Path | None = None, debug: bool = False, verbose: int = 0) 
     """Start a new invocation with these global options."""
     global options
     options = Options(workspace=workspace, debug=debug, verbose=verbose)
-    level = logging.WARNING - 10 * min(verbose, 2)
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
-    logging.getLogger().setLevel(level)
+    if verbose:  # WARNING, Python's default, needs no set-up
+        import logging
+
+        level = logging.WARNING - 10 * min(verbose, 2)
+        logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+        logging.getLogger().setLevel(level)
 
 
 def workspace() -> Workspace:

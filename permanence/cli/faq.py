@@ -1,9 +1,279 @@
-"""Commands of the 'faq' area (being written)."""
+"""``permanence faq``: find the answer while the caller waits; grow the FAQ."""
 
 from __future__ import annotations
 
+import sys
+from typing import TYPE_CHECKING, Annotated, Any
+
 import typer
+from typer.core import TyperGroup
+
+from permanence.cli import context, output
+from permanence.i18n import N_, _
+
+if TYPE_CHECKING:
+    from rich.text import Text
+
+    from permanence.faq import Answer, PreparedEntry
+    from permanence.search.snippet import Span
+    from permanence.workspace import Workspace
+
+HIGHLIGHT = "bold underline yellow"  # underlined too: not colour alone
+
+
+class FaqGroup(TyperGroup):
+    """Runs ``search`` when the first word is not one of the subcommands.
+
+    ``permanence faq devenir membre`` searches; ``permanence faq add`` adds
+    an entry; ``permanence faq search add`` searches the word "add".
+    """
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if (
+            args
+            and args[0] not in self.commands
+            and args[0] not in ctx.help_option_names
+        ):
+            args = ["search", *args]
+        return super().parse_args(ctx, args)
 
 
 def register(app: typer.Typer) -> None:
-    """Add this area's commands to the root app."""
+    """Add the ``faq`` command group to the root app."""
+    faq_app = typer.Typer(
+        cls=FaqGroup,
+        no_args_is_help=True,
+        rich_markup_mode=None,
+        help=N_(
+            "Search the FAQ and the guide, list unanswered questions, add entries."
+        ),
+        epilog=N_(
+            "Examples: permanence faq devenir membre | permanence faq add | "
+            "permanence faq unanswered"
+        ),
+    )
+    faq_app.command(
+        "search",
+        help=N_("Find the best answers to a question (the default subcommand)."),
+        epilog=N_(
+            "Examples: permanence faq reçu fiscal | permanence faq search add --json"
+        ),
+    )(search_command)
+    faq_app.command(
+        "add",
+        help=N_("Add a FAQ entry (asks for what is not given as an option)."),
+        epilog=N_(
+            "Examples: permanence faq add | permanence faq add --question "
+            "'Avez-vous un parking ?' --tags accès --answer -"
+        ),
+    )(add_command)
+    faq_app.command(
+        "unanswered",
+        help=N_("List the questions nothing was found for, most recent first."),
+        epilog=N_("Example: permanence faq unanswered --json"),
+    )(unanswered_command)
+    app.add_typer(faq_app, name="faq")
+
+
+def search_command(
+    query: Annotated[
+        list[str],
+        typer.Argument(help=N_("The question or a few words."), show_default=False),
+    ],
+    limit: Annotated[
+        int, typer.Option("--limit", "-n", min=1, help=N_("How many answers to show."))
+    ] = 3,
+    as_json: Annotated[
+        bool, typer.Option("--json", help=N_("Print the answers as JSON."))
+    ] = False,
+) -> None:
+    from permanence import faq
+
+    text = " ".join(query)
+    outcome = faq.search(context.workspace(), text, limit)
+    for problem in outcome.problems:
+        output.warn(str(problem))
+    if as_json:
+        output.print_json([_answer_json(answer) for answer in outcome.answers])
+    else:
+        _show_answers(outcome.answers)
+    if not outcome.answers:
+        message = _("No answer found for \u201c{query}\u201d.").format(query=text)
+        if outcome.recorded:
+            message += " " + _("The question was noted for the coordinators.")
+        print(message, file=sys.stderr)
+
+
+def _answer_json(answer: Answer) -> dict[str, object]:
+    return {
+        "id": answer.id,
+        "path": answer.path,
+        "question": answer.question,
+        "score": answer.score,
+        "snippet": answer.snippet,
+    }
+
+
+def _highlighted(text: str, spans: list[Span], style: str = "") -> Text:
+    from rich.text import Text
+
+    rich_text = Text(text, style=style)
+    for start, end in spans:
+        rich_text.stylize(HIGHLIGHT, start, end)
+    return rich_text
+
+
+def _show_answers(answers: list[Answer]) -> None:
+    if not answers:
+        return
+    console = output.stdout()
+    for rank, answer in enumerate(answers, start=1):
+        if rank > 1:
+            console.print()
+        title = _highlighted(f"{rank}. ", [], "bold")
+        title.append_text(_highlighted(answer.question, answer.question_spans, "bold"))
+        console.print(title)
+        console.print(f"   {answer.id} \u2014 {answer.path}", style="dim", markup=False)
+        if rank == 1:
+            body = _highlighted(answer.answer, answer.answer_spans)
+        else:
+            body = _highlighted(answer.snippet, answer.snippet_spans)
+        console.print(body)
+
+
+def add_command(
+    question: Annotated[
+        str | None,
+        typer.Option(
+            "--question",
+            help=N_("The question, as callers ask it."),
+            show_default=False,
+        ),
+    ] = None,
+    tags: Annotated[
+        str | None,
+        typer.Option(
+            "--tags", help=N_("Tags, separated by commas."), show_default=False
+        ),
+    ] = None,
+    reason: Annotated[
+        str | None,
+        typer.Option(
+            "--reason",
+            help=N_("Code of the related call reason (see 'permanence guide')."),
+            show_default=False,
+        ),
+    ] = None,
+    answer: Annotated[
+        str | None,
+        typer.Option(
+            "--answer",
+            help=N_("The answer; '-' reads it from standard input."),
+            show_default=False,
+        ),
+    ] = None,
+    dry_run: Annotated[
+        bool,
+        typer.Option(
+            "--dry-run", help=N_("Show the file that would be written, write nothing.")
+        ),
+    ] = False,
+) -> None:
+    from permanence import faq
+
+    workspace = context.workspace()
+    workspace.require_dir(workspace.faq_dir)
+    asking = question is None
+    entry = faq.NewEntry(
+        question=question if question is not None else _ask(_("Question")),
+        tags=faq.parse_tags(
+            tags if tags is not None else _ask(_("Tags (separated by commas)"), "")
+        ),
+        reason=_reason(workspace, reason, asking),
+        answer=_answer_text(answer),
+    )
+    _write(faq.prepare_entry(workspace, entry), dry_run)
+
+
+def _ask(label: str, default: str | None = None) -> str:
+    value = typer.prompt(label, default=default, show_default=False, err=True)
+    return str(value).strip()
+
+
+def _reason(workspace: Workspace, given: str | None, asking: bool) -> str | None:
+    """Return the reason code; asked again while the typed one is unknown."""
+    from permanence import faq
+    from permanence.errors import UserInputError
+
+    if given is not None or not asking:
+        return given or None
+    while True:
+        typed = _ask(_("Call reason code (empty for none)"), "")
+        try:
+            if typed:
+                faq.check_reason(workspace, typed)
+            return typed or None
+        except UserInputError as error:
+            output.say(error.message)
+
+
+def _answer_text(given: str | None) -> str:
+    if given == "-":
+        return sys.stdin.read()
+    if given is not None:
+        return given
+    output.say(_("Answer (finish with an empty line):"))
+    lines = []
+    for line in sys.stdin:
+        if not line.strip():
+            break
+        lines.append(line.rstrip("\n"))
+    return "\n".join(lines)
+
+
+def _write(prepared: PreparedEntry, dry_run: bool) -> None:
+    from permanence import faq
+
+    if dry_run:
+        output.say(_("Would write {path}:").format(path=prepared.path))
+        sys.stdout.write(prepared.text)
+        return
+    path = faq.write_entry(prepared)
+    output.say(_("Entry written; the index is updated on the next search."))
+    print(path)
+
+
+def unanswered_command(
+    as_json: Annotated[
+        bool, typer.Option("--json", help=N_("Print the list as JSON."))
+    ] = False,
+) -> None:
+    from permanence import faq
+
+    summaries = faq.summarize_unanswered(context.workspace())
+    if as_json:
+        output.print_json(
+            [
+                {
+                    "query": s.query,
+                    "count": s.count,
+                    "last_time": s.last_time.isoformat(),
+                }
+                for s in summaries
+            ]
+        )
+        return
+    if not summaries:
+        output.say(_("No unanswered question recorded."))
+        return
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=_("Questions without an answer"))
+    table.add_column(_("Last asked"))
+    table.add_column(_("Times"), justify="right")
+    table.add_column(_("Question"))
+    for summary in summaries:
+        when = summary.last_time.strftime("%Y-%m-%d %H:%M")
+        table.add_row(when, str(summary.count), Text(summary.query))
+    output.stdout().print(table)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from permanence.cli import context, output
 from permanence.i18n import N_, _
+
+if TYPE_CHECKING:
+    from permanence.knowledge import GuidePage
 
 
 def register(app: typer.Typer) -> None:
@@ -57,12 +60,9 @@ def guide_command(
     _list_pages(loaded.items)
 
 
-def _show_page(page: object) -> None:
+def _show_page(page: GuidePage) -> None:
     from rich.markdown import Markdown
 
-    from permanence.knowledge import GuidePage
-
-    assert isinstance(page, GuidePage)
     console = output.stdout()
     console.print(Markdown(f"# {page.title}"))
     reason = page.reason
@@ -84,25 +84,21 @@ def _show_page(page: object) -> None:
     console.print(Markdown(page.body))
 
 
-def _list_pages(pages: list[object]) -> None:
-    from rich.table import Table
+def _list_pages(pages: list[GuidePage]) -> None:
+    from permanence.cli.plain import print_columns, styled
 
-    from permanence.knowledge import GuidePage
-
-    table = Table(title=_("Guide"))
-    table.add_column(_("Page"))
-    table.add_column(_("Title"))
-    table.add_column(_("Reason"))
-    table.add_column(_("Digit"), justify="right")
-    table.add_column(_("Passed on to"))
+    print(styled(_("Guide"), bold=True, underline=True))
+    headers = (_("Page"), _("Title"), _("Reason"), _("Digit"), _("Passed on to"))
+    rows = []
     for page in pages:
-        assert isinstance(page, GuidePage)
         reason = page.reason
-        table.add_row(
-            page.id,
-            page.title,
-            reason.code if reason else "",
-            str(reason.digit) if reason and reason.digit is not None else "",
-            reason.owner.role if reason and reason.owner else "",
+        rows.append(
+            (
+                page.id,
+                page.title,
+                reason.code if reason else "",
+                str(reason.digit) if reason and reason.digit is not None else "",
+                reason.owner.role if reason and reason.owner else "",
+            )
         )
-    output.stdout().print(table)
+    print_columns(headers, rows)

@@ -6,7 +6,6 @@ decides on colour by itself and respects ``NO_COLOR``.
 
 from __future__ import annotations
 
-import json
 import sys
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -34,6 +33,8 @@ def stderr() -> Console:
 
 def print_json(value: Any) -> None:
     """Print ``value`` as indented JSON on stdout (UTF-8, not escaped)."""
+    import json
+
     sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2, default=str))
     sys.stdout.write("\n")
 

@@ -68,7 +68,7 @@ class _Phrases:
 
     def group_terms(self, terms: Sequence[str]) -> list[str]:
         """Return the group terms of every phrase found in ``terms``."""
-        found = []
+        found: list[str] = []
         for start in range(len(terms)):
             for size in range(1, min(self.longest, len(terms) - start) + 1):
                 found += self.by_key.get(" ".join(terms[start : start + size]), ())
@@ -157,6 +157,4 @@ def _averages(lengths: array[int], count: int) -> tuple[float, ...]:
     if not count:
         return (1.0,) * len(FIELDS)
     width = len(FIELDS)
-    return tuple(
-        max(sum(lengths[field::width]) / count, 1.0) for field in range(width)
-    )
+    return tuple(max(sum(lengths[field::width]) / count, 1.0) for field in range(width))

@@ -63,18 +63,51 @@ class Hit:
 
 def analyse_query(index: Index, query: str) -> list[Concept]:
     """Return the concepts of ``query``, with their alternatives and weights."""
-    concepts = [_word_concept(index, word) for word in words(query)]
-    concepts = _merge_synonyms(index, concepts)
+    found = [(word, index.surface.get(word) or stem(word)) for word in words(query)]
+    concepts: list[Concept] = []
+    start = 0
+    while start < len(found):
+        keys = [term for _, term in found]
+        size, groups = _phrase_at(index, keys, start)
+        if size > 1:
+            concepts.append(_phrase_concept(index, found[start : start + size], groups))
+            start += size
+        else:
+            concepts.append(_word_concept(index, *found[start]))
+            start += 1
     for concept in concepts:
         concept.weight = _concept_weight(index, concept)
     return concepts
 
 
-def _word_concept(index: Index, word: str) -> Concept:
-    term = index.surface.get(word) or stem(word)
-    if term in index.vocabulary:
-        return Concept((word,), [Alternative(term)])
-    return Concept((word,), _typo_alternatives(index, word))
+def _phrase_concept(
+    index: Index, found: list[tuple[str, str]], groups: tuple[str, ...]
+) -> Concept:
+    """Return the concept of a synonym phrase of several words."""
+    alternatives = [Alternative(group) for group in groups]
+    alternatives += [
+        Alternative(term, 1 / len(found))
+        for _, term in found
+        if term in index.vocabulary
+    ]
+    return Concept(tuple(word for word, _ in found), alternatives)
+
+
+def _word_concept(index: Index, word: str, term: str) -> Concept:
+    """Return the concept of one word: its stem, or close known stems."""
+    if term in index.vocabulary or term in index.phrases:
+        candidates = [Alternative(term)]
+    else:
+        candidates = _typo_alternatives(index, word)
+    alternatives = []
+    for candidate in candidates:
+        if candidate.term in index.vocabulary:
+            alternatives.append(candidate)
+        alternatives += [
+            Alternative(group, candidate.factor)
+            for group in index.phrases.get(candidate.term, ())
+        ]
+    return Concept((word,), alternatives)
 
 
 def _typo_alternatives(index: Index, word: str) -> list[Alternative]:
@@ -91,34 +124,14 @@ def _typo_alternatives(index: Index, word: str) -> list[Alternative]:
     best: dict[str, float] = {}
     for candidate, similarity, _ in found:
         term = index.surface[candidate]
-        if term in index.vocabulary:
+        if term in index.vocabulary or term in index.phrases:
             best[term] = max(best.get(term, 0.0), similarity / 100 * FUZZY_FACTOR)
     return [Alternative(term, factor) for term, factor in best.items()]
 
 
-def _merge_synonyms(index: Index, concepts: list[Concept]) -> list[Concept]:
-    """Join the words of each synonym phrase of the query into one concept."""
-    keys = [c.alternatives[0].term if c.alternatives else "" for c in concepts]
-    merged: list[Concept] = []
-    start = 0
-    while start < len(concepts):
-        size, groups = _phrase_at(index, keys, start)
-        if size == 0:
-            merged.append(concepts[start])
-            start += 1
-            continue
-        parts = concepts[start : start + size]
-        alternatives = [Alternative(group) for group in groups]
-        for part in parts:
-            alternatives += [
-                Alternative(a.term, a.factor / size) for a in part.alternatives
-            ]
-        merged.append(Concept(tuple(w for p in parts for w in p.words), alternatives))
-        start += size
-    return merged
-
-
-def _phrase_at(index: Index, keys: Sequence[str], start: int) -> tuple[int, tuple[str, ...]]:
+def _phrase_at(
+    index: Index, keys: Sequence[str], start: int
+) -> tuple[int, tuple[str, ...]]:
     """Return the size and groups of the longest phrase starting at ``start``."""
     for size in range(min(index.longest, len(keys) - start), 0, -1):
         groups = index.phrases.get(" ".join(keys[start : start + size]))
@@ -161,7 +174,9 @@ def rank(index: Index, concepts: list[Concept], limit: int) -> list[Hit]:
     return hits[:limit]
 
 
-def _concept_scores(index: Index, concept: Concept) -> dict[int, tuple[float, float, str]]:
+def _concept_scores(
+    index: Index, concept: Concept
+) -> dict[int, tuple[float, float, str]]:
     """Return, per document, the best (score, coverage credit, term) of a concept."""
     best: dict[int, tuple[float, float, str]] = {}
     lengths, average = index.lengths, index.average
@@ -183,7 +198,11 @@ def _concept_scores(index: Index, concept: Concept) -> dict[int, tuple[float, fl
             credit = alternative.factor * (1.0 if in_title else BODY_CREDIT)
             previous = best.get(number)
             if previous is None or score > previous[0]:
-                best[number] = (score, max(credit, previous[1] if previous else 0), alternative.term)
+                best[number] = (
+                    score,
+                    max(credit, previous[1] if previous else 0),
+                    alternative.term,
+                )
     return best
 
 

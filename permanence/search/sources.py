@@ -20,6 +20,17 @@ GUIDE_PREFIX = "guide/"
 
 def index_blob(workspace: Workspace, synonyms: Path, stamp: bytes) -> bytes:
     """Read the knowledge base and return its index (see ``build_index``)."""
+    documents, groups, problems = read_sources(workspace, synonyms)
+    stored = [
+        StoredProblem(str(p.path), p.message, p.line, p.column) for p in problems
+    ]
+    return build_index(documents, groups, stored, stamp)
+
+
+def read_sources(
+    workspace: Workspace, synonyms: Path
+) -> tuple[list[Document], list[list[str]], list[Problem]]:
+    """Return the documents, synonym groups and problems of a workspace."""
     faq = load_faq(workspace.faq_dir)
     documents = [_faq_document(entry, workspace.root) for entry in faq.items]
     problems = list(faq.problems)
@@ -31,10 +42,7 @@ def index_blob(workspace: Workspace, synonyms: Path, stamp: bytes) -> bytes:
     if synonyms.exists():
         groups, synonym_problems = read_synonyms(synonyms)
         problems += synonym_problems
-    stored = [
-        StoredProblem(str(p.path), p.message, p.line, p.column) for p in problems
-    ]
-    return build_index(documents, groups, stored, stamp)
+    return documents, groups, problems
 
 
 def _relative(path: Path, root: Path) -> str:
@@ -67,8 +75,10 @@ def read_synonyms(path: Path) -> tuple[list[list[str]], list[Problem]]:
         return [], []
     raw = document.get("synonyms") if isinstance(document, LocatedDict) else None
     if not isinstance(raw, LocatedList):
-        message = _("expected 'synonyms:' followed by a list of groups such as "
-                    "'- [adhésion, cotisation]'")
+        message = _(
+            "expected 'synonyms:' followed by a list of groups such as "
+            "'- [adhésion, cotisation]'"
+        )
         return [], [Problem(path, message, 1, 1)]
     groups, problems = [], []
     for number, group in enumerate(raw):
@@ -76,7 +86,8 @@ def read_synonyms(path: Path) -> tuple[list[list[str]], list[Problem]]:
             groups.append([str(word) for word in group])
             continue
         line, column = raw.item_at(number)
-        message = _("each synonym group must be a list of words such as "
-                    "[adhésion, cotisation]")
+        message = _(
+            "each synonym group must be a list of words such as [adhésion, cotisation]"
+        )
         problems.append(Problem(path, message, line, column))
     return groups, problems

@@ -21,23 +21,22 @@ LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss"})
 # Folded forms. Besides the usual articles, pronouns and auxiliaries, the
 # words callers wrap around a question ("bonjour, je voudrais savoir
 # comment...") carry no meaning for the search.
-STOP_WORDS = frozenset(
-    """
+_STOP_TEXT = """
     a ai aie aient aies ait alors as au aucun aucune aupres aussi autre aux
     avaient avais avait avec avez aviez avoir avons ayant c ca ce ceci cela
     celle celles celui ces cet cette ceux chez ci comme comment d dans de des
     dois doit donc dont du elle elles en encore es est et etaient etais etait
-    etant etes etre eu eux faire fais fait faut fois j je jusqu l la le
-    les leur leurs lui m ma mais me meme mes moi mon n ne ni nos notre nous o
-    on ont ou par pas peu peut peuvent peux plus pour pourquoi puis puisqu
-    puisque qu quand que quel quelle quelles quels qui quoi s sa sans se sera
-    serait ses si son sont sous suis sur t ta te tes toi ton tous tout toute
-    toutes tres tu un une vais va vont vos votre vous y
-    bonjour bonsoir merci svp stp please oui non voila voudrais voudrait
-    voulais voulait veux veut voulez aimerais aimerait souhaite souhaiterais
-    savoir sais sait possible question demande demander besoin ok bien
-    """.split()
-)
+    etant etes etre eu eux faire fais fait faut fois j je jusqu l la le les
+    leur leurs lui m ma mais me meme mes moi mon n ne ni nos notre nous o on
+    ont ou par pas peu peut peuvent peux plus pour pourquoi puis puisqu puisque
+    qu quand que quel quelle quelles quels qui quoi s sa sans se sera serait
+    ses si son sont sous suis sur t ta te tes toi ton tous tout toute toutes
+    tres tu un une vais va vont vos votre vous y bonjour bonsoir merci svp stp
+    please oui non voila voudrais voudrait voulais voulait veux veut voulez
+    aimerais aimerait souhaite souhaiterais savoir sais sait possible question
+    demande demander besoin ok bien
+"""
+STOP_WORDS = frozenset(_STOP_TEXT.split())
 
 
 def fold(text: str) -> str:

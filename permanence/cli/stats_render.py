@@ -1,0 +1,244 @@
+"""The statistics as JSON, CSV and terminal tables with bars.
+
+Every output carries the same figures: counts by reason, reasons not yet
+in the guide, the weekday x hour grid, follow-up lead times, calls per
+volunteer and unanswered FAQ questions. None holds a caller's details.
+
+CSV layout: one table with the columns ``figure,key,detail,value``, one
+row per number; ``figure`` says which figure the row belongs to (see
+``csv_rows`` for what ``key`` and ``detail`` hold in each).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import TYPE_CHECKING, Any
+
+from permanence.i18n import _
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from permanence.stats import Figures
+
+BAR_WIDTH = 40
+BLOCKS = " ▏▎▍▌▋▊▉█"
+CSV_HEADER = ("figure", "key", "detail", "value")
+
+
+def weekday_names() -> list[str]:
+    """Return the short weekday names, Monday first."""
+    return [_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun")]
+
+
+def hours_shown(figures: Figures) -> range:
+    """Return the hours to draw: the opening day, widened to any call."""
+    hours = [hour for (_day, hour) in figures.weekday_hour]
+    first = min([8, *hours])
+    last = max([19, *hours])
+    return range(first, last + 1)
+
+
+def figures_json(figures: Figures) -> dict[str, Any]:
+    """Return the figures as a JSON-ready mapping."""
+    follow_ups = figures.follow_ups
+    return {
+        "period": {
+            "from": figures.period.start.isoformat(),
+            "to": figures.period.end.isoformat(),
+        },
+        "total_calls": figures.total_calls,
+        "calls_by_reason": [
+            {"reason": item.reason, "label": item.label, "count": item.count}
+            for item in figures.by_reason
+        ],
+        "new_reasons": [
+            {"reason": item.reason, "count": item.count} for item in figures.new_reasons
+        ],
+        "weekday_hour": [
+            {"weekday": day, "hour": hour, "calls": calls}
+            for (day, hour), calls in sorted(figures.weekday_hour.items())
+        ],
+        "follow_ups": {
+            "closed": follow_ups.closed,
+            "open": follow_ups.open,
+            "median_hours_to_close": _rounded(follow_ups.median_hours_to_close),
+            "oldest_open": [
+                {
+                    "call_id": item.call_id,
+                    "opened": item.opened.isoformat(),
+                    "reason": item.reason,
+                    "owner": item.owner,
+                    "age_days": round(age, 1),
+                }
+                for item, age in follow_ups.oldest_open
+            ],
+        },
+        "calls_by_volunteer": [
+            {"volunteer": name, "count": count} for name, count in figures.by_volunteer
+        ],
+        "unanswered": [
+            {"query": query, "count": count} for query, count in figures.unanswered
+        ],
+    }
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
+
+
+def csv_rows(figures: Figures) -> list[tuple[str, str, str, str]]:
+    """Return the CSV rows (without the header).
+
+    period: key from/to, value ISO time; total_calls: value; calls_by_reason:
+    key code, detail label, value count; new_reasons: key text, value count;
+    weekday_hour: key ISO weekday (1 = Monday), detail hour, value calls;
+    follow_ups: key closed/open/median_hours_to_close, value; oldest_open:
+    key call id, detail owner, value age in days; calls_by_volunteer: key
+    name, value count; unanswered: key question, value count.
+    """
+    data = figures_json(figures)
+    rows = [
+        ("period", "from", "", data["period"]["from"]),
+        ("period", "to", "", data["period"]["to"]),
+        ("total_calls", "", "", str(figures.total_calls)),
+    ]
+    rows += [
+        ("calls_by_reason", item.reason, item.label, str(item.count))
+        for item in figures.by_reason
+    ]
+    rows += [("new_reasons", i.reason, "", str(i.count)) for i in figures.new_reasons]
+    rows += [
+        ("weekday_hour", str(day), str(hour), str(calls))
+        for (day, hour), calls in sorted(figures.weekday_hour.items())
+    ]
+    rows += _follow_up_rows(data["follow_ups"])
+    rows += [
+        ("calls_by_volunteer", name, "", str(count))
+        for name, count in figures.by_volunteer
+    ]
+    rows += [
+        ("unanswered", query, "", str(count)) for query, count in figures.unanswered
+    ]
+    return rows
+
+
+def _follow_up_rows(data: dict[str, Any]) -> list[tuple[str, str, str, str]]:
+    median = data["median_hours_to_close"]
+    rows = [
+        ("follow_ups", "closed", "", str(data["closed"])),
+        ("follow_ups", "open", "", str(data["open"])),
+        (
+            "follow_ups",
+            "median_hours_to_close",
+            "",
+            "" if median is None else str(median),
+        ),
+    ]
+    rows += [
+        ("oldest_open", item["call_id"], item["owner"], str(item["age_days"]))
+        for item in data["oldest_open"]
+    ]
+    return rows
+
+
+def figures_csv(figures: Figures) -> str:
+    """Return the figures as CSV text."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_HEADER)
+    writer.writerows(csv_rows(figures))
+    return buffer.getvalue()
+
+
+def bar(count: int, largest: int, width: int = BAR_WIDTH) -> str:
+    """Return a bar of block characters, eighths of a cell for precision."""
+    if largest <= 0 or count <= 0:
+        return ""
+    eighths = max(1, round(count * width * 8 / largest))
+    full, rest = divmod(eighths, 8)
+    return "█" * full + (BLOCKS[rest] if rest else "")
+
+
+def print_figures(console: Console, figures: Figures) -> None:
+    """Draw the figures in the terminal: bars, the grid, tables."""
+    from rich.table import Table
+
+    title = _("{n} calls from {start} to {end}").format(
+        n=figures.total_calls,
+        start=f"{figures.period.start:%Y-%m-%d}",
+        end=f"{figures.period.end:%Y-%m-%d %H:%M}",
+    )
+    console.print(f"[bold]{title}[/bold]")
+    by_reason = [(item.label, item.count) for item in figures.by_reason]
+    console.print(_bar_table(Table, _("Calls by reason"), _("Reason"), by_reason))
+    new = [(f"« {item.reason} »", item.count) for item in figures.new_reasons]
+    console.print(
+        _bar_table(Table, _("Reasons not in the guide yet"), _("Reason"), new)
+    )
+    console.print(_grid_table(Table, figures))
+    _print_follow_ups(console, figures)
+    console.print(
+        _bar_table(Table, _("Calls by volunteer"), _("Volunteer"), figures.by_volunteer)
+    )
+    queries = [(f"« {query} »", count) for query, count in figures.unanswered]
+    title = _("Questions the FAQ could not answer")
+    console.print(_bar_table(Table, title, _("Question"), queries))
+
+
+def _bar_table(
+    table_class: Any, title: str, column: str, rows: list[tuple[str, int]]
+) -> Any:
+    from rich.markup import escape
+
+    table = table_class(title=title, title_justify="left", show_edge=False)
+    table.add_column(column, overflow="fold")
+    table.add_column(_("Calls"), justify="right")
+    table.add_column("", no_wrap=True)
+    largest = max((count for _label, count in rows), default=0)
+    for label, count in rows:
+        table.add_row(escape(label), str(count), bar(count, largest))
+    if not rows:
+        table.add_row(_("none"), "", "")
+    return table
+
+
+def _grid_table(table_class: Any, figures: Figures) -> Any:
+    title = _("Calls by weekday and hour (busiest in bold)")
+    table = table_class(
+        title=title, title_justify="left", show_edge=False, pad_edge=False
+    )
+    hours = hours_shown(figures)
+    table.add_column("")
+    for hour in hours:
+        table.add_column(f"{hour}h", justify="right")
+    grid = figures.weekday_hour
+    largest = max(grid.values(), default=0)
+    for index, name in enumerate(weekday_names(), start=1):
+        cells = []
+        for hour in hours:
+            calls = grid.get((index, hour), 0)
+            text = str(calls) if calls else "·"
+            busy = largest and calls * 4 >= largest * 3
+            cells.append(f"[bold reverse]{text}[/]" if busy else text)
+        table.add_row(name, *cells)
+    return table
+
+
+def _print_follow_ups(console: Console, figures: Figures) -> None:
+    follow_ups = figures.follow_ups
+    console.print(f"[bold]{_('Follow-ups')}[/bold]")
+    median = follow_ups.median_hours_to_close
+    shown = "—" if median is None else _("{hours:.1f} h").format(hours=median)
+    console.print(
+        _(
+            "closed: {closed}; median time to close: {median}; still open: {open}"
+        ).format(closed=follow_ups.closed, median=shown, open=follow_ups.open),
+        markup=False,
+    )
+    for item, age in follow_ups.oldest_open:
+        line = _("oldest open: {call_id} ({reason}), {owner}, {days:.0f} days").format(
+            call_id=item.call_id, reason=item.reason, owner=item.owner or "?", days=age
+        )
+        console.print(f"  {line}", markup=False)
