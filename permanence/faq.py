@@ -34,7 +34,6 @@ from permanence.workspace import Workspace
 CACHE_FILE = Path("cache") / "faq-index.bin"
 UNANSWERED_FILE = "unanswered.jsonl"
 SYNONYMS_FILE = "synonyms.yaml"
-GUIDE_PREFIX = "guide/"
 EMAIL = re.compile(r"\S+@\S+")
 PHONE = re.compile(r"\+?\d[\d .-]{6,}\d")
 MASK = "…"

@@ -26,6 +26,7 @@ from permanence.stats import Period, ReasonCount, count_queries, mask_contacts
 if TYPE_CHECKING:
     from permanence.adapters.callstore import CallStore
     from permanence.schedule import Schedule, Shift
+    from permanence.workspace import Workspace
 
 # When neither the log nor the schedule says when the phone was last handed
 # over, the incoming volunteer is shown the last day.
@@ -154,14 +155,23 @@ def choose_volunteer(
 
 
 def volunteer_name(schedule: Schedule | None, given: str) -> str:
-    """Return the schedule's spelling of a volunteer named or id'd ``given``."""
+    """Return the schedule's spelling of the volunteer ``given`` designates.
+
+    ``given`` may be an id, a full name, or the start of either when only
+    one volunteer matches (``karim`` for Karim Haddad); anyone else (a
+    stand-in not in the schedule) keeps the name as typed.
+    """
     if schedule is None:
         return given
     key = fold(given)
-    for volunteer in schedule.volunteers:
-        if key in (fold(volunteer.id), fold(volunteer.name)):
-            return volunteer.name
-    return given
+    exact = [v for v in schedule.volunteers if key in (fold(v.id), fold(v.name))]
+    starting = [
+        v
+        for v in schedule.volunteers
+        if fold(v.id).startswith(key) or fold(v.name).startswith(key)
+    ]
+    found = exact or starting
+    return found[0].name if len(found) == 1 else given
 
 
 def shift_event(kind: str, request: HandoffRequest) -> CallRecord:
@@ -175,19 +185,69 @@ def shift_event(kind: str, request: HandoffRequest) -> CallRecord:
     )
 
 
+def begin_shift(
+    workspace: Workspace, schedule: Schedule | None, request: HandoffRequest
+) -> StartHandoff:
+    """Gather the start handoff from the workspace and log "shift_started"."""
+    from permanence.adapters.callstore import CallStore
+    from permanence.faq import read_unanswered
+
+    request = _with_labels(workspace, request)
+    queries = [(item.time, item.query) for item in read_unanswered(workspace)]
+    with CallStore.open(workspace) as store:
+        handoff = start_handoff(store, schedule, request, queries)
+    return replace(handoff, event_id=_save_event(workspace, "shift_started", request))
+
+
+def finish_shift(
+    workspace: Workspace, schedule: Schedule | None, request: HandoffRequest
+) -> EndHandoff:
+    """Gather the end handoff and log "shift_ended" with the volunteer's note.
+
+    The event is saved even when the log cannot be read, so that the note
+    typed is never lost (it then waits in a rescue file).
+    """
+    from permanence.adapters.callstore import CallStore
+
+    request = _with_labels(workspace, request)
+    try:
+        with CallStore.open(workspace) as store:
+            handoff = end_handoff(store, schedule, request)
+    finally:
+        event_id = _save_event(workspace, "shift_ended", request)
+    return replace(handoff, event_id=event_id)
+
+
+def _with_labels(workspace: Workspace, request: HandoffRequest) -> HandoffRequest:
+    if request.labels:
+        return request
+    from permanence.calls.reasons import load_reasons
+
+    labels = {r.code: r.label for r in load_reasons(workspace).reasons}
+    return replace(request, labels=labels)
+
+
+def _save_event(workspace: Workspace, kind: str, request: HandoffRequest) -> str:
+    from permanence.calls.rescue import save_calls
+
+    event = shift_event(kind, request)
+    save_calls(workspace, [event])
+    return event.id
+
+
 def start_handoff(
     store: CallStore,
     schedule: Schedule | None,
     request: HandoffRequest,
     unanswered: Iterable[tuple[datetime, str]] = (),
 ) -> StartHandoff:
-    """Gather what the volunteer taking the phone must know; log the start."""
+    """Gather what the volunteer taking the phone at ``request.at`` must know."""
     at = request.at
     last_ended = _last_event(store, "shift_ended", at)
     previous = _slot(schedule, _previous_shift(schedule, at))
     since = _handover_time(store, last_ended, previous, at)
     calls = _calls(store, Period(since, at), request.labels)
-    handoff = StartHandoff(
+    return StartHandoff(
         volunteer=request.volunteer,
         at=at,
         since=since,
@@ -200,15 +260,12 @@ def start_handoff(
         today=shifts_of_day(schedule, at),
         links=dict(request.links),
     )
-    event = shift_event("shift_started", request)
-    store.add(event)
-    return replace(handoff, event_id=event.id)
 
 
 def end_handoff(
     store: CallStore, schedule: Schedule | None, request: HandoffRequest
 ) -> EndHandoff:
-    """Gather what happened during the shift; log its end with the note."""
+    """Gather what happened during the shift ending at ``request.at``."""
     at = request.at
     since = shift_start(store, schedule, request.volunteer, at)
     records = _call_records(store, Period(since, at))
@@ -218,7 +275,7 @@ def end_handoff(
         for record in records
         if record.follow_up is not None
     ]
-    handoff = EndHandoff(
+    return EndHandoff(
         volunteer=request.volunteer,
         at=at,
         since=since,
@@ -230,9 +287,6 @@ def end_handoff(
         note=mask_contacts(request.note),
         next_shift=_slot(schedule, _next_shift(schedule, at)),
     )
-    event = shift_event("shift_ended", request)
-    store.add(event)
-    return replace(handoff, event_id=event.id)
 
 
 def shift_start(
@@ -316,13 +370,18 @@ def _handover_time(
     """Return when the previous volunteer took the phone.
 
     The start of the shift that was last ended in the log (its
-    "shift_started" event, or the end itself), else the previous shift in the
-    schedule, else one day before.
+    "shift_started" event, else the schedule's previous shift if it began
+    before that end, else the end itself); with no end logged, the previous
+    shift in the schedule; else one day before.
     """
     if last_ended is not None:
         moment = last_ended.time + timedelta(microseconds=1)
         started = _last_event(store, "shift_started", moment, last_ended.volunteer)
-        return started.time if started is not None else last_ended.time
+        if started is not None:
+            return started.time
+        if previous is not None and previous.start <= last_ended.time:
+            return previous.start
+        return last_ended.time
     if previous is not None:
         return previous.start
     return at - DEFAULT_LOOKBACK

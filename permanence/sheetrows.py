@@ -4,7 +4,7 @@ One row per record, the id in the first column (it is how a row is found
 again). Every cell is text: dates are ISO 8601 with their UTC offset
 (``2026-12-03 14:05:12+01:00``), the reason's fields are ``name: value``
 lines. The headers and the few words written in cells (the record's kind,
-"yes") follow the interface language; reading a row back accepts both
+"oui") follow the interface language; reading a row back accepts both
 languages.
 """
 
@@ -13,46 +13,89 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from permanence.calls.record import KINDS, CallRecord, FollowUp
-from permanence.i18n import N_, _
+from permanence.i18n import current_language
 
-HEADERS = (
-    N_("Id"),
-    N_("Date and time"),
-    N_("Volunteer"),
-    N_("Kind"),
-    N_("Reason"),
-    N_("New reason"),
-    N_("Name"),
-    N_("Phone"),
-    N_("Email"),
-    N_("Fields"),
-    N_("Answer given"),
-    N_("To pass on"),
-    N_("Follow-up: owner"),
-    N_("Follow-up: owner's email"),
-    N_("Follow-up: due"),
-    N_("Follow-up: closed on"),
-    N_("Follow-up: closed by"),
-    N_("Follow-up: closing note"),
-    N_("Anonymised on"),
-)
-WIDTH = len(HEADERS)
-KIND_LABELS = {
-    "call": N_("Call"),
-    "shift_started": N_("Shift started"),
-    "shift_ended": N_("Shift ended"),
+# The sheet is shared data, read by people and by this program: its words
+# are fixed here for each language (not in the translation catalogs, which
+# may change), and reading a row back accepts every language.
+HEADERS = {
+    "fr": (
+        "Identifiant",
+        "Date et heure",
+        "Bénévole",
+        "Type",
+        "Motif",
+        "Nouveau motif",
+        "Nom",
+        "Téléphone",
+        "E-mail",
+        "Champs",
+        "Réponse apportée",
+        "À transmettre",
+        "Suivi : responsable",
+        "Suivi : e-mail du responsable",
+        "Suivi : échéance",
+        "Suivi : clos le",
+        "Suivi : clos par",
+        "Suivi : note de clôture",
+        "Anonymisé le",
+    ),
+    "en": (
+        "Id",
+        "Date and time",
+        "Volunteer",
+        "Kind",
+        "Reason",
+        "New reason",
+        "Name",
+        "Phone",
+        "Email",
+        "Fields",
+        "Answer given",
+        "To pass on",
+        "Follow-up: owner",
+        "Follow-up: owner's email",
+        "Follow-up: due",
+        "Follow-up: closed on",
+        "Follow-up: closed by",
+        "Follow-up: closing note",
+        "Anonymised on",
+    ),
 }
-YES = N_("yes")
+WIDTH = len(HEADERS["fr"])
+KIND_LABELS = {
+    "fr": {
+        "call": "Appel",
+        "shift_started": "Début de permanence",
+        "shift_ended": "Fin de permanence",
+    },
+    "en": {
+        "call": "Call",
+        "shift_started": "Shift started",
+        "shift_ended": "Shift ended",
+    },
+}
+YES = {"fr": "oui", "en": "yes"}
+
+
+def _language() -> str:
+    language = current_language()
+    return language if language in HEADERS else "fr"
 
 
 def header_row() -> list[str]:
     """Return the header row in the interface language."""
-    return [_(header) for header in HEADERS]
+    return list(HEADERS[_language()])
 
 
 def is_header(first_cell: str) -> bool:
     """True when a first cell is the id header (in any language)."""
-    return first_cell.strip() in (HEADERS[0], _(HEADERS[0]), "Identifiant")
+    return first_cell.strip() in {headers[0] for headers in HEADERS.values()}
+
+
+def kind_label(kind: str) -> str:
+    """Return the word written in the sheet for a record's kind."""
+    return KIND_LABELS[_language()].get(kind, kind)
 
 
 def _moment(value: datetime | None) -> str:
@@ -67,9 +110,9 @@ def record_to_row(record: CallRecord) -> list[str]:
         record.id,
         _moment(record.time),
         record.volunteer,
-        _(KIND_LABELS.get(record.kind, record.kind)),
+        kind_label(record.kind),
         record.reason,
-        _(YES) if record.reason_is_new else "",
+        YES[_language()] if record.reason_is_new else "",
         record.caller_name,
         record.caller_phone,
         record.caller_email,
@@ -95,7 +138,7 @@ def row_to_record(row: list[str]) -> CallRecord:
         volunteer=cells[2],
         kind=_parse_kind(cells[3]),
         reason=cells[4],
-        reason_is_new=cells[5].strip().lower() in ("yes", _(YES).lower(), "oui"),
+        reason_is_new=cells[5].strip().lower() in YES.values(),
         caller_name=cells[6],
         caller_phone=cells[7],
         caller_email=cells[8],
@@ -118,9 +161,8 @@ def _parse_moment(text: str, required: bool = False) -> datetime | None:
 
 def _parse_kind(text: str) -> str:
     labels = {code: code for code in KINDS}
-    for code, label in KIND_LABELS.items():
-        labels[label] = code
-        labels[_(label)] = code
+    for words in KIND_LABELS.values():
+        labels.update({label: code for code, label in words.items()})
     if text not in labels:
         raise ValueError(f"unknown kind {text!r}")
     return labels[text]

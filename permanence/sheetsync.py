@@ -20,13 +20,13 @@ report says what waits and why, in one line.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from permanence.adapters import sheets
 from permanence.adapters.callstore import CallStore
 from permanence.calls.record import CallRecord
-from permanence.i18n import _, ngettext
+from permanence.i18n import _
 from permanence.settings import Settings, SheetSettings
 from permanence.sheetrows import WIDTH, header_row, is_header, record_to_row
 from permanence.userconfig import config_dir, config_file, user_value
@@ -152,7 +152,7 @@ def push_pending(
         with lock.acquire(timeout=lock_wait):
             return _push_locked(workspace, settings.sheet, store)
     except Timeout:
-        message = _("another permanence command is sending to the sheet.")
+        message = _("another permanence command is sending to the sheet")
         return _report(store, _Progress(), message, True)
 
 
@@ -233,12 +233,6 @@ def _report(
     store: CallStore, progress: _Progress, problem: str | None, retry_later: bool
 ) -> PushReport:
     waiting = _waiting(store)
-    if problem is not None and waiting:
-        problem += " " + ngettext(
-            "({count} record waits here and will be sent later: nothing is lost.)",
-            "({count} records wait here and will be sent later: nothing is lost.)",
-            waiting,
-        ).format(count=waiting)
     return PushReport(progress.pushed, progress.updated, waiting, problem, retry_later)
 
 
@@ -246,8 +240,8 @@ def describe(error: sheets.SheetError, sheet: SheetSettings) -> str:
     """Return the one-line explanation of a sheet failure for a volunteer."""
     if error.kind == sheets.UNREACHABLE:
         if error.status == 429:
-            return _("the sheet is busy (Google's request quota is used up for now).")
-        return _("the sheet could not be reached ({detail}).").format(
+            return _("the sheet is busy (Google's request quota is used up for now)")
+        return _("the sheet could not be reached ({detail})").format(
             detail=error.detail
         )
     if error.kind == sheets.FORBIDDEN:
@@ -255,12 +249,12 @@ def describe(error: sheets.SheetError, sheet: SheetSettings) -> str:
     if error.kind == sheets.NOT_FOUND:
         message = _(
             "no Google Sheet has the key {key}: check 'sheet: key' (or 'url') "
-            "in shifts.yaml."
+            "in shifts.yaml"
         )
         return message.format(key=sheet.key)
     if error.kind == sheets.CREDENTIALS:
         return _credentials_message(error)
-    message = _("the sheet refused the request ({detail}).")
+    message = _("the sheet refused the request ({detail})")
     return message.format(detail=error.detail)
 
 
@@ -271,12 +265,12 @@ def _forbidden_message(sheet: SheetSettings) -> str:
     if account:
         message = _(
             "the sheet {key} is not shared with {account}: open the sheet, "
-            "click Share and add that address as an editor."
+            "click Share and add that address as an editor"
         )
         return message.format(key=sheet.key, account=account)
     message = _(
         "your Google account may not open the sheet {key}: ask its owner to "
-        "share it with you as an editor."
+        "share it with you as an editor"
     )
     return message.format(key=sheet.key)
 
@@ -285,9 +279,85 @@ def _credentials_message(error: sheets.SheetError) -> str:
     if error.detail == "oauth-not-authorized":
         return _(
             "Google access is not authorised yet on this computer: run "
-            "'permanence sheet check' once to log in."
+            "'permanence sheet check' once to log in"
         )
     return _(
         "Google refused the credentials ({detail}): check that the credentials "
-        "file is a valid, current service-account key."
+        "file is a valid, current service-account key"
     ).format(detail=error.detail)
+
+
+def plan_push(workspace: Workspace, settings: Settings, store: CallStore) -> SyncPlan:
+    """Return what a push would do, reading the sheet's ids when reachable."""
+    pending = store.pending_for_sheet()
+    changed = store.changed_for_sheet()
+    local = SyncPlan(to_append=pending, to_rewrite=changed)
+    if settings.sheet is None or not (pending or changed):
+        return local
+    try:
+        ids = read_ids(open_tab(workspace, settings.sheet), create=False)
+    except SheetAccessError as error:
+        return SyncPlan(pending, changed, problem=str(error))
+    except sheets.SheetError as error:
+        if error.kind != sheets.MISSING_TAB:
+            return SyncPlan(pending, changed, problem=describe(error, settings.sheet))
+        ids = SheetIds({}, empty=True)
+    records = [*pending, *changed]
+    return SyncPlan(
+        to_append=[r for r in records if r.id not in ids.rows],
+        to_rewrite=[r for r in records if r.id in ids.rows],
+        already_in_sheet=[r.id for r in pending if r.id in ids.rows],
+        sheet_read=True,
+    )
+
+
+@dataclass(frozen=True)
+class SheetCheck:
+    """What ``permanence sheet check`` found."""
+
+    key: str
+    worksheet: str
+    credentials: str = ""  # "service_account" or "oauth"
+    account: str = ""  # the service account's address, to share the sheet with
+    reached: bool = False
+    worksheet_exists: bool = False
+    header: list[str] = field(default_factory=list)
+    rows: int = 0  # records in the sheet (ids in the first column)
+    problem: str | None = None
+    retry_later: bool = False
+
+
+def check_sheet(workspace: Workspace, sheet: SheetSettings) -> SheetCheck:
+    """Check the credentials and read the sheet's header and ids (2 requests)."""
+    check = SheetCheck(sheet.key, sheet.worksheet)
+    try:
+        credentials = find_credentials(workspace)
+    except SheetAccessError as error:
+        return replace(check, problem=str(error))
+    account = ""
+    if credentials.kind == "service_account":
+        account = sheets.service_account_email(credentials.path)
+    check = replace(check, credentials=credentials.kind, account=account)
+    try:
+        tab = open_tab(workspace, sheet, interactive=True)
+        ids = read_ids(tab, create=False)
+        header = tab.read_rows(1, 1)
+    except sheets.SheetError as error:
+        missing = error.kind == sheets.MISSING_TAB
+        problem = _("the worksheet '{name}' does not exist yet: it will be created")
+        return replace(
+            check,
+            reached=missing,
+            problem=problem.format(name=sheet.worksheet)
+            if missing
+            else describe(error, sheet),
+            retry_later=error.retry_later,
+        )
+    first_row = header[0] if header else []
+    return replace(
+        check,
+        reached=True,
+        worksheet_exists=True,
+        header=first_row if first_row and is_header(first_row[0]) else [],
+        rows=len(ids.rows),
+    )

@@ -113,9 +113,9 @@ def mask_contacts(text: str) -> str:
     return PHONE_IN_TEXT.sub(replace_phone, EMAIL_IN_TEXT.sub(MASK, text))
 
 
-def period_since(now: datetime, days: int) -> Period:
-    """Return the last ``days`` days up to ``now``."""
-    return Period(now - timedelta(days=days), now)
+def period_since(now: datetime, span: timedelta) -> Period:
+    """Return the ``span`` of time up to ``now``."""
+    return Period(now - span, now)
 
 
 def period_between(first: date, last: date, zone: ZoneInfo) -> Period:
@@ -283,3 +283,14 @@ def busiest_slots(
     slots = [(day, hour, calls) for (day, hour), calls in weekday_hour.items()]
     slots.sort(key=lambda slot: (-slot[2], slot[0], slot[1]))
     return [slot for slot in slots if slot[2] > 0][:count]
+
+
+def collect_figures(workspace: Workspace, period: Period, now: datetime) -> Figures:
+    """Return the figures of ``period`` from the workspace's call log and FAQ."""
+    from permanence.calls.reasons import load_reasons
+    from permanence.faq import read_unanswered
+
+    labels = {reason.code: reason.label for reason in load_reasons(workspace).reasons}
+    queries = [(item.time, item.query) for item in read_unanswered(workspace)]
+    tallies = tally_store(workspace, period)
+    return build_figures(tallies, period, labels, count_queries(queries, period), now)

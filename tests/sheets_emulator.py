@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import functools
 import json
 import random
 import socket
@@ -38,6 +39,7 @@ from tests.sheets_grid import (
 )
 
 PREFIX = "/v4/spreadsheets/"
+SERVICE_ACCOUNT_EMAIL = "journal@permanence-tests.iam.gserviceaccount.com"
 
 
 @dataclass
@@ -130,8 +132,9 @@ class SheetsEmulator:
         server.emulator = self  # type: ignore[attr-defined]
         self.port = server.server_address[1]
         self.server = server
-        serve = lambda: server.serve_forever(poll_interval=0.05)
-        threading.Thread(target=serve, daemon=True).start()
+        threading.Thread(
+            target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        ).start()
         return self
 
     def stop(self) -> None:
@@ -233,7 +236,8 @@ class SheetsEmulator:
     def _take_fault(self, request: LoggedRequest) -> Fault | None:
         with self.lock:
             for fault in self.faults:
-                if fault.count > 0 and (fault.match is None or fault.match(request)):
+                wanted = fault.match(request) if fault.match else not request.is_token
+                if fault.count > 0 and wanted:
                     fault.count -= 1
                     return fault
         return None
@@ -274,7 +278,9 @@ class SheetsEmulator:
         grant = form.get("grant_type", "")
         if grant == "urn:ietf:params:oauth:grant-type:jwt-bearer":
             claims = _jwt_claims(form.get("assertion", ""))
-            if claims.get("aud") != self.token_uri or not claims.get("iss"):
+            # google-auth signs for Google's token address, whatever token_uri is.
+            audiences = (self.token_uri, "https://oauth2.googleapis.com/token")
+            if claims.get("aud") not in audiences or not claims.get("iss"):
                 raise ApiError(400, "Invalid JWT: audience or issuer")
         elif grant != "refresh_token":
             raise ApiError(400, f"Unsupported grant type: {grant}")
@@ -606,23 +612,28 @@ _FAULT_TEXT = {
 }
 
 
-def write_service_account(path: Path, token_uri: str) -> Path:
-    """Write a service-account key file (fresh RSA key) using ``token_uri``."""
+@functools.cache
+def _private_key_pem() -> str:
+    """Return a fresh RSA key (PEM), made once per test session."""
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import rsa
 
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    pem = key.private_bytes(
+    return key.private_bytes(
         serialization.Encoding.PEM,
         serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption(),
     ).decode()
+
+
+def write_service_account(path: Path, token_uri: str) -> Path:
+    """Write a service-account key file (real RSA key) using ``token_uri``."""
     info = {
         "type": "service_account",
         "project_id": "permanence-tests",
         "private_key_id": "local-test-key",
-        "private_key": pem,
-        "client_email": "journal@permanence-tests.iam.gserviceaccount.com",
+        "private_key": _private_key_pem(),
+        "client_email": SERVICE_ACCOUNT_EMAIL,
         "client_id": "000000000000000000000",
         "token_uri": token_uri,
     }

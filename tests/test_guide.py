@@ -30,7 +30,7 @@ def test_menu_script_lists_digits_in_order(invoke: Invoke, sample_workspace: Pat
     outcome = invoke(["-w", sample_workspace, "guide", "--menu"])
     assert outcome.exit_code == 0
     lines = outcome.stdout.strip().splitlines()
-    assert lines[0] == "Bonjour, vous êtes bien à Le Fil Solidaire."
+    assert lines[0] == "Bonjour, ici Le Fil Solidaire."
     digits = [int(line.rsplit("tapez ", 1)[1].rstrip(".")) for line in lines if "tapez" in line]
     assert digits == sorted(digits)
     assert len(digits) >= 5

@@ -187,7 +187,7 @@ def test_press_reason_collects_outlet_date_subject_and_contact(
     assert fields["media"].required
     assert fields["date_publication"].kind == "date"
     assert fields["sujet"].required
-    assert fields["journaliste"].required
+    assert fields["nom"].required
     assert {"phone", "email"} <= {field.kind for field in press.fields}
     assert press.owner is not None
     assert press.owner.email == "communication@" + DOMAIN
@@ -279,6 +279,17 @@ def test_contact_details_are_fictional() -> None:
             assert f"{digits[:4]} {digits[4:6]}" in FICTION_PREFIXES, (path, number)
         for address in EMAIL.findall(text):
             assert address.endswith("@" + DOMAIN), (path, address)
+
+
+def test_log_dialogue_greeting_is_the_whole_phrase(sample_workspace: Path) -> None:
+    from permanence.calls.reasons import load_reasons
+    from permanence.workspace import Workspace
+
+    greeting = load_reasons(Workspace(sample_workspace)).greeting
+
+    assert "« Le Fil Solidaire, bonjour !" in greeting
+    assert greeting.count("«") == greeting.count("»") == 1
+    assert "*" not in greeting
 
 
 def test_phone_menu_lists_every_reason(invoke: Invoke, sample_workspace: Path) -> None:

@@ -1,26 +1,17 @@
 """The guide as the call log sees it: reasons, greeting, related FAQ entries.
 
-Reading the guide means parsing the YAML front matter of every page; the
-call log needs only the reasons and the greeting, so they are kept in a
-small JSON cache in the state folder, checked against every page's size and
-modification time, and rebuilt when a page changes. Logging a call from a
-script then needs no YAML parser at all.
+The guide is read through ``permanence.guide.load``, whose cache spares
+parsing YAML front matter when no page changed.
 """
 
 from __future__ import annotations
 
-import json
-import logging
-from dataclasses import asdict, dataclass, field
-from pathlib import Path
-from typing import Any
+from dataclasses import dataclass, field
 
 from permanence.calls.record import fold
-from permanence.knowledge import CallReason, FaqEntry, Owner, ReasonField
+from permanence.knowledge import CallReason, FaqEntry
 from permanence.workspace import Workspace
 
-log = logging.getLogger(__name__)
-CACHE_NAME = "reasons.json"
 GREETING_PAGE = "accueil"
 GREETING_LINES = 4
 OTHER_WORDS = ("autre", "other")
@@ -39,76 +30,30 @@ class GuideReasons:
         return next((r for r in self.reasons if r.code == code), None)
 
 
-def _stamp(guide_dir: Path) -> list[list[Any]]:
-    if not guide_dir.is_dir():
-        return []
-    stamps = []
-    for path in sorted(guide_dir.glob("*.md")):
-        stat = path.stat()
-        stamps.append([path.name, stat.st_mtime_ns, stat.st_size])
-    return stamps
-
-
 def _greeting(body: str) -> str:
-    lines = [line.strip() for line in body.splitlines() if line.strip()]
+    """Return the first lines of the greeting page, up to its first heading."""
+    lines = []
+    for line in body.splitlines():
+        if line.startswith("#"):
+            break
+        if line.strip():
+            lines.append(line.strip())
     return "\n".join(lines[:GREETING_LINES])
 
 
-def _read_guide(workspace: Workspace) -> GuideReasons:
-    from permanence.knowledge import load_guide, reasons
+def load_reasons(workspace: Workspace) -> GuideReasons:
+    """Return the guide's reasons and greeting (from the guide's cache)."""
+    from permanence.guide import load
+    from permanence.knowledge import reasons
 
     if not workspace.guide_dir.is_dir():
         return GuideReasons()
-    loaded = load_guide(workspace.guide_dir)
+    loaded = load(workspace)
     greeting = next(
         (_greeting(p.body) for p in loaded.items if p.id == GREETING_PAGE), ""
     )
     problems = [str(problem) for problem in loaded.problems]
     return GuideReasons(reasons(loaded.items), greeting, problems)
-
-
-def _reason_from_dict(data: dict[str, Any]) -> CallReason:
-    owner = data.get("owner")
-    return CallReason(
-        code=data["code"],
-        label=data["label"],
-        page_id=data["page_id"],
-        digit=data.get("digit"),
-        owner=Owner(**owner) if owner else None,
-        fields=tuple(
-            ReasonField(**{**f, "choices": tuple(f["choices"])}) for f in data["fields"]
-        ),
-        faq_tags=tuple(data["faq_tags"]),
-    )
-
-
-def load_reasons(workspace: Workspace) -> GuideReasons:
-    """Return the guide's reasons and greeting, from the cache when current."""
-    stamp = _stamp(workspace.guide_dir)
-    cache = workspace.state_dir / CACHE_NAME
-    try:
-        cached = json.loads(cache.read_text(encoding="utf-8"))
-        if cached["stamp"] == stamp:
-            return GuideReasons(
-                [_reason_from_dict(r) for r in cached["reasons"]],
-                cached["greeting"],
-                cached["problems"],
-            )
-    except (OSError, ValueError, KeyError, TypeError):
-        pass
-    found = _read_guide(workspace)
-    document = {
-        "stamp": stamp,
-        "reasons": [asdict(r) for r in found.reasons],
-        "greeting": found.greeting,
-        "problems": found.problems,
-    }
-    try:
-        workspace.ensure_state_dir()
-        cache.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
-    except OSError as error:
-        log.debug("reason cache not written: %s", error)
-    return found
 
 
 def is_other(text: str) -> bool:

@@ -13,13 +13,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from permanence.calls.callsettings import CallSettings
 from permanence.calls.contact import parse_email, parse_phone
 from permanence.calls.reasons import GuideReasons, is_other, match_reasons
 from permanence.calls.record import CallRecord, FollowUp, new_call_id
 from permanence.calls.values import parse_date, parse_field, parse_moment
+from permanence.errors import PermanenceError
 from permanence.i18n import _
 from permanence.knowledge import CallReason
-from permanence.settings import Settings
 from permanence.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -112,6 +113,38 @@ def check_fields(
     return values, problems
 
 
+NAME_FIELDS = ("nom", "name", "nom_prenom", "prenom_nom")
+
+
+@dataclass(frozen=True)
+class ContactDefault:
+    """A caller detail as given in the reason's fields, and if it is required."""
+
+    value: str = ""
+    required: bool = False
+
+
+def contact_defaults(
+    reason: CallReason | None, values: dict[str, str]
+) -> dict[str, ContactDefault]:
+    """Return the caller's name, phone and email found in the reason's fields.
+
+    A reason asking for the caller's name (a field named ``nom``/``name``),
+    phone or e-mail (fields of those kinds) fills the caller's contact, and
+    makes it required when the field is.
+    """
+    found = {"caller": ContactDefault(), "phone": ContactDefault()}
+    found["email"] = ContactDefault()
+    for reason_field in reason.fields if reason else ():
+        key = {"phone": "phone", "email": "email"}.get(reason_field.kind)
+        if reason_field.kind == "text" and reason_field.name in NAME_FIELDS:
+            key = "caller"
+        if key and not found[key].value and not found[key].required:
+            value = values.get(reason_field.name, "")
+            found[key] = ContactDefault(value, reason_field.required)
+    return found
+
+
 def default_owner(reason: CallReason | None) -> tuple[str, str]:
     """Return who a follow-up of ``reason`` goes to by default (name, email)."""
     if reason is None or reason.owner is None:
@@ -123,7 +156,7 @@ def default_owner(reason: CallReason | None) -> tuple[str, str]:
 class _Builder:
     """Checks one ``CallInput``, collecting problems."""
 
-    def __init__(self, guide: GuideReasons, settings: Settings) -> None:
+    def __init__(self, guide: GuideReasons, settings: CallSettings) -> None:
         self.guide = guide
         self.settings = settings
         self.problems: list[InputProblem] = []
@@ -175,7 +208,7 @@ class _Builder:
 
 
 def build_record(
-    given: CallInput, guide: GuideReasons, settings: Settings, now: datetime
+    given: CallInput, guide: GuideReasons, settings: CallSettings, now: datetime
 ) -> CallRecord:
     """Return the checked record of ``given``; raise ``CallInputError``."""
     builder = _Builder(guide, settings)
@@ -187,8 +220,10 @@ def build_record(
     elif given.fields:
         fields = {k: v.strip() for k, v in given.fields.items() if v.strip()}
     region = settings.phone_region
+    defaults = contact_defaults(reason, fields)
     phone = builder.attempt("phone", lambda t: parse_phone(t, region), given.phone)
     email = builder.attempt("email", parse_email, given.email)
+    caller = given.caller.strip() or defaults["caller"].value
     moment = builder.moment(given.at, now)
     follow_up = builder.follow_up(given, reason)
     if not given.volunteer.strip():
@@ -201,9 +236,9 @@ def build_record(
         volunteer=given.volunteer.strip(),
         reason=code,
         reason_is_new=is_new,
-        caller_name=given.caller.strip(),
-        caller_phone=phone,
-        caller_email=email,
+        caller_name=caller,
+        caller_phone=phone or defaults["phone"].value,
+        caller_email=email or defaults["email"].value,
         fields=fields,
         answer=given.answer.strip(),
         note=given.note.strip(),
@@ -217,39 +252,32 @@ def unknown_volunteer_message() -> str:
 
 
 def current_volunteer(
-    workspace: Workspace, settings: Settings, at: datetime
+    workspace: Workspace, settings: CallSettings, at: datetime
 ) -> str | None:
     """Return the volunteer on duty at ``at`` according to the schedule, if known.
 
-    The schedule module, when present, provides ``on_duty(workspace,
-    settings, at)`` returning the name (or the names) of who is on duty;
-    only a single name is used, as two volunteers on duty cannot be told
-    apart here.
+    Only a single volunteer on duty is used: when two are, the call log
+    cannot tell which one is typing, and asks.
     """
     try:
-        on_duty = importlib.import_module("permanence.schedule").on_duty
-    except (ImportError, AttributeError):
-        log.debug("no schedule module: the volunteer on duty is not known")
+        schedule_module = importlib.import_module("permanence.schedule")
+        schedule = schedule_module.load_schedule(workspace)
+        found = schedule_module.on_duty(schedule, at)
+    except (ImportError, AttributeError, PermanenceError) as error:
+        log.debug("the schedule cannot tell who is on duty: %s", error)
         return None
-    try:
-        found = on_duty(workspace, settings, at)
-    except (TypeError, ValueError) as error:
-        log.debug("schedule.on_duty could not tell who is on duty: %s", error)
-        return None
-    if isinstance(found, str):
-        return found or None
-    names = [str(getattr(item, "name", item)) for item in (found or ())]
+    names = [str(getattr(item, "name", item)) for item in found]
     return names[0] if len(names) == 1 else None
 
 
 def resolve_volunteer(
-    explicit: str | None, workspace: Workspace, settings: Settings, at: datetime
+    explicit: str | None, workspace: Workspace, settings: CallSettings, at: datetime
 ) -> str:
     """Return who is logging: ``--as``, the user's config, or the schedule."""
-    from permanence.userconfig import user_value
-
     if explicit and explicit.strip():
         return explicit.strip()
+    from permanence.userconfig import user_value  # reads YAML: only when needed
+
     configured = user_value("volunteer").strip()
     if configured:
         return configured

@@ -16,13 +16,15 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from permanence.adapters.callstore import CallStore, CallStoreError
 from permanence.calls.record import CallRecord, record_from_dict, record_to_dict
 from permanence.i18n import _
-from permanence.settings import Settings
 from permanence.workspace import Workspace
+
+if TYPE_CHECKING:
+    from permanence.settings import Settings
 
 log = logging.getLogger(__name__)
 RESCUE_DIR = "rescue"

@@ -28,6 +28,7 @@ COMMANDS = {
     "purge": "calls",
     "forget": "calls",
     "sync": "sheet",
+    "sheet": "sheet",
     "schedule": "schedule",
     "who": "schedule",
     "handoff": "handoff",

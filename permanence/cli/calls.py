@@ -14,10 +14,10 @@ from permanence.cli import context
 from permanence.i18n import N_, _
 
 if TYPE_CHECKING:
+    from permanence.calls.callsettings import CallSettings
     from permanence.calls.reasons import GuideReasons
     from permanence.calls.record import CallRecord
     from permanence.calls.recording import CallInput, InputProblem
-    from permanence.settings import Settings
 
 T = TypeVar("T")
 
@@ -181,10 +181,12 @@ def log_command(
         ),
     ] = False,
 ) -> None:
+    from permanence.calls.callsettings import load_call_settings
     from permanence.calls.reasons import load_reasons
     from permanence.calls.recording import CallInput, resolve_volunteer
 
-    workspace, settings = context.workspace(), context.settings()
+    workspace = context.workspace()
+    settings = load_call_settings(workspace)
     now = datetime.now(settings.zone)
     guide = load_reasons(workspace)
     who = resolve_volunteer(volunteer, workspace, settings, now)
@@ -230,7 +232,7 @@ def _option_name(key: str) -> str:
 
 
 def _build_from_options(
-    given: CallInput, guide: GuideReasons, settings: Settings, now: datetime
+    given: CallInput, guide: GuideReasons, settings: CallSettings, now: datetime
 ) -> CallRecord:
     from permanence.calls.recording import CallInputError, build_record
     from permanence.errors import UserInputError
@@ -242,7 +244,9 @@ def _build_from_options(
         raise UserInputError("\n  ".join(["", *lines]).lstrip("\n")) from error
 
 
-def _log_json(guide: GuideReasons, settings: Settings, who: str, now: datetime) -> None:
+def _log_json(
+    guide: GuideReasons, settings: CallSettings, who: str, now: datetime
+) -> None:
     import json
 
     from permanence.errors import InvalidInputError, Problem
@@ -263,7 +267,7 @@ def _log_json(guide: GuideReasons, settings: Settings, who: str, now: datetime) 
 def _records_from_json(
     items: list[object],
     guide: GuideReasons,
-    settings: Settings,
+    settings: CallSettings,
     who: str,
     now: datetime,
 ) -> tuple[list[CallRecord], list[str]]:
@@ -296,7 +300,7 @@ def _asked(question: Callable[[], T]) -> T:
 
 
 def _log_interactive(
-    guide: GuideReasons, settings: Settings, who: str, now: datetime
+    guide: GuideReasons, settings: CallSettings, who: str, now: datetime
 ) -> None:
     from permanence.calls.recording import CallInputError
     from permanence.cli.calls_dialogue import Dialogue
@@ -315,7 +319,7 @@ def _log_interactive(
     _save([record], settings)
 
 
-def _save(records: list[CallRecord], settings: Settings) -> None:
+def _save(records: list[CallRecord], settings: CallSettings) -> None:
     from permanence.calls.rescue import push_to_sheet, save_calls
 
     workspace = context.workspace()
@@ -327,7 +331,7 @@ def _save(records: list[CallRecord], settings: Settings) -> None:
     if settings.sheet is not None:
         from permanence.cli.calls_render import say_sheet_outcome
 
-        say_sheet_outcome(push_to_sheet(workspace, settings))
+        say_sheet_outcome(push_to_sheet(workspace, context.settings()))
 
 
 def _say(message: str) -> None:

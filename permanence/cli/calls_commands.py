@@ -73,10 +73,12 @@ def calls_command(
     ] = False,
 ) -> None:
     from permanence.adapters.callstore import CallStore
+    from permanence.calls.callsettings import load_call_settings
     from permanence.calls.queries import SearchOptions, build_query
     from permanence.cli import calls_render
 
-    workspace, settings = context.workspace(), context.settings()
+    workspace = context.workspace()
+    settings = load_call_settings(workspace)
     options = SearchOptions(
         start, end, since, reason, volunteer, text, open_only, limit
     )
@@ -102,13 +104,15 @@ def followups_command(
     ] = False,
 ) -> None:
     from permanence.adapters.callstore import CallStore
+    from permanence.calls.callsettings import load_call_settings
     from permanence.calls.queries import open_follow_ups
     from permanence.cli import calls_render, output
     from permanence.errors import UserInputError
 
     if limit < 1:
         raise UserInputError(_("--limit must be 1 or more"))
-    workspace, settings = context.workspace(), context.settings()
+    workspace = context.workspace()
+    settings = load_call_settings(workspace)
     now = datetime.now(settings.zone)
     with CallStore.open(workspace) as store:
         found = open_follow_ups(store, limit)
@@ -119,10 +123,12 @@ def followups_command(
 
 
 def _who(explicit: str, now: datetime) -> str:
+    from permanence.calls.callsettings import load_call_settings
     from permanence.calls.recording import resolve_volunteer, unknown_volunteer_message
     from permanence.errors import UserInputError
 
-    who = resolve_volunteer(explicit, context.workspace(), context.settings(), now)
+    workspace = context.workspace()
+    who = resolve_volunteer(explicit, workspace, load_call_settings(workspace), now)
     if not who:
         raise UserInputError(unknown_volunteer_message())
     return who
@@ -145,11 +151,13 @@ def done_command(
     ] = "",
 ) -> None:
     from permanence.adapters.callstore import CallStore
+    from permanence.calls.callsettings import load_call_settings
     from permanence.calls.queries import close_follow_up
     from permanence.calls.rescue import push_to_sheet
     from permanence.cli.calls_render import say_sheet_outcome
 
-    workspace, settings = context.workspace(), context.settings()
+    workspace = context.workspace()
+    settings = load_call_settings(workspace)
     now = datetime.now(settings.zone)
     who = _who(volunteer, now)
     with CallStore.open(workspace) as store:
@@ -157,14 +165,16 @@ def done_command(
         message = _("Follow-up of call {id} closed by {who}.")
         print(message.format(id=record.id, who=who), file=sys.stderr)
         if settings.sheet is not None:
-            say_sheet_outcome(push_to_sheet(workspace, settings, store))
+            say_sheet_outcome(push_to_sheet(workspace, context.settings(), store))
 
 
 def _privacy_request(volunteer: str, dry_run: bool) -> PrivacyRequest:
+    from permanence.calls.callsettings import load_call_settings
     from permanence.calls.privacy import PrivacyRequest
     from permanence.calls.reasons import load_reasons
 
-    workspace, settings = context.workspace(), context.settings()
+    workspace = context.workspace()
+    settings = load_call_settings(workspace)
     now = datetime.now(settings.zone)
     return PrivacyRequest(
         workspace=workspace,
@@ -196,12 +206,14 @@ def _report(report: PrivacyReport) -> None:
 
 
 def _push_after(report: PrivacyReport) -> None:
+    from permanence.calls.callsettings import load_call_settings
     from permanence.calls.rescue import push_to_sheet
     from permanence.cli.calls_render import say_sheet_outcome
 
-    settings = context.settings()
+    workspace = context.workspace()
+    settings = load_call_settings(workspace)
     if report.changed and not report.dry_run and settings.sheet is not None:
-        say_sheet_outcome(push_to_sheet(context.workspace(), settings))
+        say_sheet_outcome(push_to_sheet(workspace, context.settings()))
 
 
 def purge_command(
@@ -217,10 +229,11 @@ def purge_command(
     ] = "",
 ) -> None:
     from permanence.adapters.callstore import CallStore
+    from permanence.calls.callsettings import load_call_settings
     from permanence.calls.privacy import purge
 
     request = _privacy_request(volunteer, dry_run)
-    months = context.settings().retention_months
+    months = load_call_settings(request.workspace).retention_months
     with CallStore.open(request.workspace) as store:
         report = purge(store, request, months)
     _report(report)

@@ -12,19 +12,22 @@ from datetime import datetime
 
 import typer
 
+from permanence.calls.callsettings import CallSettings
 from permanence.calls.contact import parse_email, parse_phone
 from permanence.calls.reasons import GuideReasons, faq_for_reason, is_other
 from permanence.calls.reasons import match_reasons as find_reasons
 from permanence.calls.record import CallRecord
-from permanence.calls.recording import CallInput, build_record, default_owner
+from permanence.calls.recording import (
+    CallInput,
+    build_record,
+    contact_defaults,
+    default_owner,
+)
 from permanence.calls.values import parse_date, parse_field, parse_yes_no
 from permanence.cli import output
 from permanence.i18n import _
 from permanence.knowledge import CallReason, ReasonField
-from permanence.settings import Settings
 from permanence.workspace import Workspace
-
-NAME_FIELDS = ("nom", "name", "nom_prenom")
 
 
 def ask(
@@ -61,7 +64,7 @@ class Dialogue:
     """Asks the questions of one call and builds its record."""
 
     def __init__(
-        self, workspace: Workspace, settings: Settings, guide: GuideReasons
+        self, workspace: Workspace, settings: CallSettings, guide: GuideReasons
     ) -> None:
         self.workspace = workspace
         self.settings = settings
@@ -156,26 +159,19 @@ class Dialogue:
             output.say(f"  ({hints[reason_field.kind]})")
 
     def ask_contact(self, reason: CallReason | None) -> None:
-        fields = reason.fields if reason else ()
-        given = self.given.fields
+        found = contact_defaults(reason, self.given.fields)
         region = self.settings.phone_region
-
-        def from_field(
-            kinds: tuple[str, ...], names: tuple[str, ...] = ()
-        ) -> tuple[str, bool]:
-            for f in fields:
-                if f.kind in kinds and (not names or f.name in names):
-                    return given.get(f.name, ""), f.required
-            return "", False
-
-        name, name_required = from_field(("text",), NAME_FIELDS)
-        phone, phone_required = from_field(("phone",))
-        email, email_required = from_field(("email",))
-        self.given.caller = ask(_("Caller's name"), None, name_required, name)
+        name, phone, email = found["caller"], found["phone"], found["email"]
+        self.given.caller = ask(_("Caller's name"), None, name.required, name.value)
         self.given.phone = ask(
-            _("Caller's phone"), lambda t: parse_phone(t, region), phone_required, phone
+            _("Caller's phone"),
+            lambda text: parse_phone(text, region),
+            phone.required,
+            phone.value,
         )
-        self.given.email = ask(_("Caller's e-mail"), parse_email, email_required, email)
+        self.given.email = ask(
+            _("Caller's e-mail"), parse_email, email.required, email.value
+        )
 
     def show_history(self) -> None:
         from permanence.adapters.callstore import CallStore, CallStoreError

@@ -89,11 +89,13 @@ def follow_up_text(line: FollowUpLine, now: datetime) -> str:
     text = _("{label}, call of {opened} ({age})").format(
         label=line.label,
         opened=when(line.opened),
-        age=ngettext("{n} day ago", "{n} days ago", age).format(n=age),
+        age=ngettext("{n} day ago", "{n} days ago", age).format(n=age)
+        if age
+        else _("today"),
     )
     if line.due is not None:
         text += " — " + _("due {due}").format(due=day(line.due))
-    return f"{text} [{line.call_id}]"
+    return f"{text} ({line.call_id})"
 
 
 def owner_lines(groups: Sequence[OwnerGroup], now: datetime) -> list[str]:
@@ -149,8 +151,9 @@ def end_report(handoff: EndHandoff) -> Report:
     sections = [
         Section(
             calls_title,
-            [reason_text(item) for item in handoff.calls_by_reason],
-            _("no call during the shift") if not count else "",
+            [reason_text(item) for item in handoff.calls_by_reason]
+            + [_new_reason_text(item) for item in handoff.new_reasons],
+            _("no call during the shift"),
         ),
         _new_reasons_section(handoff.new_reasons),
         Section(
@@ -226,10 +229,16 @@ def _new_reasons_section(reasons: Sequence[ReasonCount]) -> Section:
     )
 
 
+def _new_reason_text(item: ReasonCount) -> str:
+    return labelled(
+        _("« {reason} » (new reason)").format(reason=item.label), str(item.count)
+    )
+
+
 def _created_text(line: FollowUpLine, now: datetime) -> str:
-    state = _("open") if line.is_open else _("closed")
+    state = _("still open") if line.is_open else _("already closed")
     owner = line.owner or _("no owner")
-    return f"{owner} — {line.label} ({state}) [{line.call_id}]"
+    return f"{owner} — {line.label}, {state} ({line.call_id})"
 
 
 def _link_lines(links: dict[str, str]) -> list[str]:

@@ -133,7 +133,7 @@ def plan_invitations(
             event = content.volunteer_event(shift, recipient)
             recipient.invitations.append(_invitation(state, shift, volunteer_id, event))
             planned.add(recipient.invitations[-1].event.uid)
-    _add_cancellations(state, window, planned, recipients)
+    _add_cancellations(state, window, planned, recipients, content.organizer)
     return Plan(schedule, window, list(recipients.values()), team, state)
 
 
@@ -197,7 +197,8 @@ class _Content:
         summary = self.summary(shift)
         if names:
             summary = _("{summary} ({names})").format(summary=summary, names=names)
-        return self.event(shift, summary)
+        # No reminders: everyone subscribed would be reminded of every shift.
+        return replace(self.event(shift, summary), alarms=())
 
 
 def _description(coordinator: Organizer, links: dict[str, str]) -> str:
@@ -268,6 +269,7 @@ def _add_cancellations(
     window: Window,
     planned: set[str],
     recipients: dict[str, Recipient],
+    organizer: Contact,
 ) -> None:
     """Turn recorded events of the window no longer planned into cancellations."""
     people = state["people"]
@@ -280,23 +282,25 @@ def _add_cancellations(
         if recipient is None:
             name, email = people.get(volunteer_id, (volunteer_id, ""))
             recipient = recipients[volunteer_id] = Recipient(volunteer_id, name, email)
-        cancellation = _cancellation(uid, record, start)
+        cancellation = _cancellation(uid, record, organizer, recipient)
         recipient.cancellations.append(cancellation)
         sent = record.get("sent")
         if sent is not None and not sent["cancelled"]:
             recipient.cancellations_unsent.append(cancellation)
 
 
-def _cancellation(uid: str, record: dict[str, Any], start: datetime) -> Invitation:
-    sequence = record["sequence"] + (0 if record["cancelled"] else 1)
+def _cancellation(
+    uid: str, record: dict[str, Any], organizer: Contact, recipient: Recipient
+) -> Invitation:
+    attendee = Contact(recipient.name, recipient.email)
     event = CalendarEvent(
         uid=uid,
-        start=start,
+        start=datetime.fromisoformat(record["start"]),
         end=datetime.fromisoformat(record["end"]),
-        summary=record.get("summary", ""),
-        organizer=Contact(*record["organizer"]) if record.get("organizer") else None,
-        attendees=tuple(Contact(*a) for a in record.get("attendees", [])),
-        sequence=sequence,
+        summary=record["summary"],
+        organizer=organizer,
+        attendees=(attendee,) if recipient.email else (),
+        sequence=record["sequence"] + (0 if record["cancelled"] else 1),
         cancelled=True,
     )
     return Invitation(

@@ -51,7 +51,7 @@ def write_state(workspace: Workspace, state: dict[str, Any]) -> None:
     folder = workspace.ensure_state_dir()
     target = folder / STATE_FILE
     temporary = target.with_suffix(".tmp")
-    temporary.write_text(json.dumps(state, indent=1, sort_keys=True), "utf-8")
+    temporary.write_text(json.dumps(state, separators=(",", ":")), "utf-8")
     os.replace(temporary, target)
 
 
@@ -67,10 +67,6 @@ def record_issued(state: dict[str, Any], invitations: Iterable[Invitation]) -> N
             start=event.start.isoformat(),
             end=event.end.isoformat(),
             summary=event.summary,
-            organizer=[event.organizer.name, event.organizer.email]
-            if event.organizer
-            else None,
-            attendees=[[a.name, a.email] for a in event.attendees],
             digest=invitation.digest,
             sequence=event.sequence,
             cancelled=event.cancelled,

@@ -11,10 +11,10 @@ from permanence.adapters.yamlfile import (
     Position,
     unknown_key_problems,
 )
-from permanence.i18n import _
+from permanence.i18n import N_, _
 from permanence.schedule.checks import closest_id
 from permanence.schedule.fields import FieldReader, scalar_text
-from permanence.schedule.model import WEEKDAYS, DateRange, ShiftRule, TimeRange
+from permanence.schedule.model import DateRange, ShiftRule, TimeRange
 
 SHIFT_KEYS = (
     "id",
@@ -31,6 +31,15 @@ SHIFT_KEYS = (
     "volunteers",
 )
 _RECURRING_ONLY = ("every", "weekday", "from", "until", "skip")
+WEEKDAY_WORDS = (
+    N_("monday"),
+    N_("tuesday"),
+    N_("wednesday"),
+    N_("thursday"),
+    N_("friday"),
+    N_("saturday"),
+    N_("sunday"),
+)
 
 
 def read_shift(
@@ -206,7 +215,8 @@ def _skip(
                 "{day} is a {actual}, not a {weekday}: "
                 "this shift does not happen that day"
             )
-            actual, expected = WEEKDAYS[period.first.weekday()], WEEKDAYS[weekday]
+            actual = WEEKDAY_WORDS[period.first.weekday()]
+            expected = WEEKDAY_WORDS[weekday]
             text = message.format(
                 day=period.first, actual=_(actual), weekday=_(expected)
             )

@@ -11,11 +11,20 @@ from permanence.schedule.model import Schedule, Shift, TimeRange
 
 @dataclass(frozen=True)
 class Cell:
-    """One day and time slot: the shifts in it, and whether it is a gap."""
+    """One day and time slot: its shifts, and its opening hours left uncovered.
+
+    A shift shows in the slot of its own hours; a gap shows in the slot of
+    the opening hours it belongs to.
+    """
 
     shifts: tuple[Shift, ...] = ()
     open: bool = False
-    gap: bool = False
+    gaps: tuple[tuple[datetime, datetime], ...] = ()
+
+    @property
+    def gap(self) -> bool:
+        """Return True if part of these opening hours has nobody on duty."""
+        return bool(self.gaps)
 
 
 @dataclass(frozen=True)
@@ -75,11 +84,13 @@ def _cell(
     shifts: list[Shift],
     gaps: list[tuple[datetime, datetime]],
 ) -> Cell:
-    start, end = slot.on(day, schedule.zone)
-    inside = tuple(s for s in shifts if s.start < end and start < s.end)
-    is_open = not schedule.is_closed(day) and any(
-        hours.start < slot.end and slot.start < hours.end
-        for hours in schedule.opening_hours.get(day.weekday(), ())
+    """Return the shifts of exactly these hours, and the gaps of these opening hours."""
+    inside = tuple(
+        s for s in shifts if s.day == day and local_hours(s.start, s.end) == slot
     )
-    gap = any(g_start < end and start < g_end for g_start, g_end in gaps)
-    return Cell(inside, is_open, gap)
+    is_open = not schedule.is_closed(day) and slot in schedule.opening_hours.get(
+        day.weekday(), ()
+    )
+    start, end = slot.on(day, schedule.zone)
+    found = tuple((a, b) for a, b in gaps if is_open and a < end and start < b)
+    return Cell(inside, is_open, found)

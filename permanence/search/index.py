@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from permanence.search.text import Analyzer
 
 FIELDS = ("question", "tags", "body")
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 MAGIC = b"permfaq\0"
 HEADER = struct.Struct("<8sIQ")  # magic, format version, header length
 GROUP_PREFIX = "~"
@@ -57,21 +57,23 @@ class _Phrases:
         self.members: dict[str, tuple[str, ...]] = {}
         for number, group in enumerate(groups):
             term = f"{GROUP_PREFIX}{number}"
-            stems: set[str] = set()
+            stems: set[str] = set()  # the words to highlight
             for phrase in group:
-                key = " ".join(analyzer.terms(phrase))
+                key = " ".join(key for key, _ in analyzer.keys(phrase))
                 if key:
                     self.by_key[key] = (*self.by_key.get(key, ()), term)
-                    stems.update(key.split())
+                    stems.update(
+                        k for k, informative in analyzer.keys(phrase) if informative
+                    )
             self.members[term] = tuple(sorted(stems))
         self.longest = max((key.count(" ") + 1 for key in self.by_key), default=0)
 
-    def group_terms(self, terms: Sequence[str]) -> list[str]:
-        """Return the group terms of every phrase found in ``terms``."""
+    def group_terms(self, keys: Sequence[str]) -> list[str]:
+        """Return the group terms of every phrase found in ``keys``."""
         found: list[str] = []
-        for start in range(len(terms)):
-            for size in range(1, min(self.longest, len(terms) - start) + 1):
-                found += self.by_key.get(" ".join(terms[start : start + size]), ())
+        for start in range(len(keys)):
+            for size in range(1, min(self.longest, len(keys) - start) + 1):
+                found += self.by_key.get(" ".join(keys[start : start + size]), ())
         return found
 
 
@@ -110,8 +112,9 @@ def _field_counts(
     texts = (document.question, "\n".join(document.tags), document.body)
     counts = []
     for text in texts:
-        terms = analyzer.terms(text)
-        counts.append(Counter(terms + phrases.group_terms(terms)))
+        keys = analyzer.keys(text)
+        terms = [key for key, informative in keys if informative]
+        counts.append(Counter(terms + phrases.group_terms([key for key, _ in keys])))
     return counts
 
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from permanence.search.index import GROUP_PREFIX
 from permanence.search.store import Index
-from permanence.search.text import stem, words
+from permanence.search.text import WORD, fold, is_informative, stem
 
 K1 = 1.2
 FIELD_WEIGHTS = (3.0, 2.0, 1.0)  # question, tags, body
@@ -32,6 +32,10 @@ UNKNOWN_WEIGHT = 0.8  # weight of an unknown word, relative to the rarest term
 MIN_COVERAGE = 0.6  # share of the query's weight a document must match
 FUZZY_FACTOR = 0.85  # a typo candidate scores less than the exact word
 FUZZY_MIN_LENGTH = 4
+FUZZY_TWO_SLIPS_LENGTH = 8
+PREFIX_MIN_LENGTH = 6
+PREFIX_FACTOR = 0.9
+PREFIX_MAX_MATCHES = 3  # more: the beginning is too common to mean anything
 
 
 @dataclass(frozen=True)
@@ -63,42 +67,57 @@ class Hit:
 
 def analyse_query(index: Index, query: str) -> list[Concept]:
     """Return the concepts of ``query``, with their alternatives and weights."""
-    found = [(word, index.surface.get(word) or stem(word)) for word in words(query)]
+    tokens = [_token(index, word) for word in WORD.findall(fold(query))]
+    keys = [key for _, key, _ in tokens]
     concepts: list[Concept] = []
     start = 0
-    while start < len(found):
-        keys = [term for _, term in found]
+    while start < len(tokens):
         size, groups = _phrase_at(index, keys, start)
-        if size > 1:
-            concepts.append(_phrase_concept(index, found[start : start + size], groups))
+        if size:
+            concepts.append(
+                _phrase_concept(index, tokens[start : start + size], groups)
+            )
             start += size
-        else:
-            concepts.append(_word_concept(index, *found[start]))
-            start += 1
+            continue
+        word, key, informative = tokens[start]
+        if informative:
+            concepts.append(_word_concept(index, word, key))
+        start += 1
     for concept in concepts:
         concept.weight = _concept_weight(index, concept)
     return concepts
 
 
+def _token(index: Index, word: str) -> tuple[str, str, bool]:
+    """Return (word, key, informative): the key is the stem or the stop word."""
+    if not is_informative(word):
+        return word, word, False
+    return word, index.surface.get(word) or stem(word), True
+
+
 def _phrase_concept(
-    index: Index, found: list[tuple[str, str]], groups: tuple[str, ...]
+    index: Index, tokens: list[tuple[str, str, bool]], groups: tuple[str, ...]
 ) -> Concept:
-    """Return the concept of a synonym phrase of several words."""
+    """Return the concept of a synonym phrase found in the query."""
+    informative = [(word, key) for word, key, keep in tokens if keep]
     alternatives = [Alternative(group) for group in groups]
     alternatives += [
-        Alternative(term, 1 / len(found))
-        for _, term in found
-        if term in index.vocabulary
+        Alternative(key, 1 / len(informative))
+        for _, key in informative
+        if key in index.vocabulary
     ]
-    return Concept(tuple(word for word, _ in found), alternatives)
+    words = tuple(word for word, _ in informative) or tuple(w for w, _, _ in tokens)
+    return Concept(words, alternatives)
 
 
 def _word_concept(index: Index, word: str, term: str) -> Concept:
     """Return the concept of one word: its stem, or close known stems."""
     if term in index.vocabulary or term in index.phrases:
-        candidates = [Alternative(term)]
+        candidates = [Alternative(term), *_inflected_alternatives(index, term)]
     else:
-        candidates = _typo_alternatives(index, word)
+        candidates = _inflected_alternatives(index, term) or _typo_alternatives(
+            index, word
+        )
     alternatives = []
     for candidate in candidates:
         if candidate.term in index.vocabulary:
@@ -110,22 +129,43 @@ def _word_concept(index: Index, word: str, term: str) -> Concept:
     return Concept((word,), alternatives)
 
 
+def _inflected_alternatives(index: Index, term: str) -> list[Alternative]:
+    """Return known stems that extend an unknown stem, or that it extends.
+
+    The stemmer leaves some verb forms apart ("acceptons" -> "accepton",
+    "acceptez" -> "accept"); a shared beginning of six letters or more
+    joins them.
+    """
+    if len(term) < PREFIX_MIN_LENGTH or term.isdigit():
+        return []
+    found = []
+    for known in index.vocabulary:
+        if known != term and len(known) >= PREFIX_MIN_LENGTH and (
+            known.startswith(term) or term.startswith(known)
+        ):
+            found.append(Alternative(known, PREFIX_FACTOR))
+    return found if len(found) <= PREFIX_MAX_MATCHES else []
+
+
 def _typo_alternatives(index: Index, word: str) -> list[Alternative]:
-    """Return the stems of known words close to an unknown ``word``."""
+    """Return the stems of known words one or two typing slips from ``word``."""
     if len(word) < FUZZY_MIN_LENGTH or word.isdigit():
         return []
-    from rapidfuzz import fuzz, process
+    from rapidfuzz import process
+    from rapidfuzz.distance import OSA
 
-    # Short words tolerate one edit, longer ones about one in five letters.
-    cutoff = 100 * (1 - max(1, len(word) // 5) / (len(word) + 1)) - 1
+    # One slip (a letter missing, extra, wrong or swapped) in a word, two
+    # in a long word.
+    slips = 1 if len(word) < FUZZY_TWO_SLIPS_LENGTH else 2
     found = process.extract(
-        word, list(index.surface), scorer=fuzz.ratio, score_cutoff=cutoff, limit=5
+        word, list(index.surface), scorer=OSA.distance, score_cutoff=slips, limit=8
     )
     best: dict[str, float] = {}
-    for candidate, similarity, _ in found:
+    for candidate, distance, _ in found:
         term = index.surface[candidate]
         if term in index.vocabulary or term in index.phrases:
-            best[term] = max(best.get(term, 0.0), similarity / 100 * FUZZY_FACTOR)
+            factor = (1 - distance / len(word)) * FUZZY_FACTOR
+            best[term] = max(best.get(term, 0.0), factor)
     return [Alternative(term, factor) for term, factor in best.items()]
 
 

@@ -21,9 +21,7 @@ GUIDE_PREFIX = "guide/"
 def index_blob(workspace: Workspace, synonyms: Path, stamp: bytes) -> bytes:
     """Read the knowledge base and return its index (see ``build_index``)."""
     documents, groups, problems = read_sources(workspace, synonyms)
-    stored = [
-        StoredProblem(str(p.path), p.message, p.line, p.column) for p in problems
-    ]
+    stored = [StoredProblem(str(p.path), p.message, p.line, p.column) for p in problems]
     return build_index(documents, groups, stored, stamp)
 
 

@@ -34,7 +34,11 @@ _STOP_TEXT = """
     tres tu un une vais va vont vos votre vous y bonjour bonsoir merci svp stp
     please oui non voila voudrais voudrait voulais voulait veux veut voulez
     aimerais aimerait souhaite souhaiterais savoir sais sait possible question
-    demande demander besoin ok bien
+    demande demander besoin ok bien il ils elles seront serai serais serez
+    serons sommes fut aura aurai auront aurais pouvez pouvons pourrais
+    pourrait pourriez faites font allez aller vas quelqu quelque chose
+    vraiment juste exactement simplement actuellement egalement deja toujours
+    jamais est-ce ceci
 """
 STOP_WORDS = frozenset(_STOP_TEXT.split())
 
@@ -104,3 +108,18 @@ class Analyzer:
     def terms(self, text: str) -> list[str]:
         """Return the stems of the informative words of ``text``."""
         return [self.stem(word) for word in words(text)]
+
+    def keys(self, text: str) -> list[tuple[str, bool]]:
+        """Return (key, informative) for every word of ``text``, in order.
+
+        The key of an informative word is its stem; a stop word is its own
+        key. Synonym phrases are matched on keys, stop words included, so
+        that "ne plus être membre" does not shrink to "membre".
+        """
+        found = []
+        for word in WORD.findall(fold(text)):
+            if is_informative(word):
+                found.append((self.stem(word), True))
+            else:
+                found.append((word, False))
+        return found

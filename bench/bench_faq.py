@@ -1,0 +1,211 @@
+"""Relevance and speed of ``permanence faq``.
+
+Relevance: the labelled queries of ``bench/faq_queries.yaml`` (or
+``--queries``) on the sample workspace (or ``--workspace``), our engine
+beside SQLite FTS5's bm25 over the same documents and fields. An answerable
+query is right at 1 if the first result is one of the expected ids; a
+``no_answer`` query is right only if the engine returns nothing.
+
+Speed: whole-process wall time of ``permanence faq QUERY`` (warm index)
+beside the floor app, on the sample workspace and on generated workspaces
+of 100, 1,000 and 10,000 entries, with the cold first-run build time.
+
+    python bench/bench_faq.py [--workspace DIR] [--queries FILE] [--no-timing]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import yaml
+
+BENCH_DIR = Path(__file__).resolve().parent
+REPO = BENCH_DIR.parent
+sys.path[:0] = [str(BENCH_DIR), str(REPO)]
+
+from faq_corpus import write_generated_workspace  # noqa: E402
+from timing import floor_argv, median_times, ms, permanence_argv, print_table  # noqa: E402
+
+from permanence.faq import search  # noqa: E402
+from permanence.faq import SYNONYMS_FILE  # noqa: E402
+from permanence.search.sources import read_sources  # noqa: E402
+from permanence.search.text import words  # noqa: E402
+from permanence.workspace import Workspace  # noqa: E402
+
+KINDS = ("exact", "no_accents", "typo", "inflection", "paraphrase", "one_word", "no_answer")
+FTS_WEIGHTS = (3.0, 2.0, 1.0)  # the same field weights as ours
+DEPTH = 10
+TIMING_QUERY = ("reçu", "fiscal")
+SIZES = (100, 1_000, 10_000)
+
+Engine = Callable[[str], list[str]]
+
+
+def copy_workspace(source: Path, target: Path) -> Path:
+    """Copy the knowledge base of a workspace (guide, faq, shifts.yaml)."""
+    target.mkdir(parents=True, exist_ok=True)
+    for name in ("guide", "faq"):
+        if (source / name).is_dir():
+            shutil.copytree(source / name, target / name)
+    if (source / "shifts.yaml").exists():
+        shutil.copy(source / "shifts.yaml", target / "shifts.yaml")
+    return target
+
+
+def ours(workspace: Workspace) -> Engine:
+    """Return our engine as a function: query -> ranked ids."""
+
+    def run(query: str) -> list[str]:
+        outcome = search(workspace, query, limit=DEPTH, record=False)
+        return [answer.id for answer in outcome.answers]
+
+    return run
+
+
+def fts5(workspace: Workspace) -> Engine:
+    """Return SQLite FTS5 bm25 over the same documents, as a function."""
+    documents, _, _ = read_sources(workspace, workspace.faq_dir / SYNONYMS_FILE)
+    database = sqlite3.connect(":memory:")
+    database.execute(
+        "CREATE VIRTUAL TABLE docs USING fts5(id UNINDEXED, question, tags, body,"
+        " tokenize = 'unicode61 remove_diacritics 2')"
+    )
+    database.executemany(
+        "INSERT INTO docs VALUES (?, ?, ?, ?)",
+        [(d.id, d.question, " ".join(d.tags), d.body) for d in documents],
+    )
+    weights = ", ".join(str(w) for w in FTS_WEIGHTS)
+
+    def run(query: str) -> list[str]:
+        terms = [f'"{word}"' for word in words(query)]
+        if not terms:
+            return []
+        rows = database.execute(
+            f"SELECT id FROM docs WHERE docs MATCH ? ORDER BY bm25(docs, 0, {weights})"
+            f" LIMIT {DEPTH}",
+            (" OR ".join(terms),),
+        )
+        return [row[0] for row in rows]
+
+    return run
+
+
+def score(ranked: Sequence[str], expected: Sequence[str]) -> tuple[float, float]:
+    """Return (right at 1, reciprocal rank) of one query."""
+    if not expected:
+        right = float(not ranked)
+        return right, right
+    for position, found in enumerate(ranked, start=1):
+        if found in expected:
+            return float(position == 1), 1 / position
+    return 0.0, 0.0
+
+
+def evaluate(engine: Engine, queries: list[dict[str, object]]) -> dict[str, tuple[float, float, int]]:
+    """Return P@1, MRR and count per kind (and overall) of an engine."""
+    by_kind: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    for item in queries:
+        expected = [str(e) for e in item.get("expected") or []]  # type: ignore[attr-defined]
+        result = score(engine(str(item["query"])), expected)
+        by_kind[str(item["kind"])].append(result)
+        by_kind["overall"].append(result)
+    return {
+        kind: (
+            statistics.mean(r[0] for r in results),
+            statistics.mean(r[1] for r in results),
+            len(results),
+        )
+        for kind, results in by_kind.items()
+    }
+
+
+def misses(engine: Engine, queries: list[dict[str, object]]) -> list[str]:
+    """Return a line per query the engine gets wrong at 1."""
+    lines = []
+    for item in queries:
+        expected = [str(e) for e in item.get("expected") or []]  # type: ignore[attr-defined]
+        ranked = engine(str(item["query"]))
+        if score(ranked, expected)[0] < 1:
+            lines.append(f"  [{item['kind']}] {item['query']!r}: got {ranked[:3]}, want {expected}")
+    return lines
+
+
+def relevance(workspace: Workspace, queries: list[dict[str, object]], verbose: bool) -> None:
+    """Print the relevance table: ours beside FTS5, by kind."""
+    ours_engine, fts_engine = ours(workspace), fts5(workspace)
+    mine, theirs = evaluate(ours_engine, queries), evaluate(fts_engine, queries)
+    kinds = [k for k in (*KINDS, "overall") if k in mine]
+    rows = [
+        (kind, mine[kind][2], f"{mine[kind][0]:.2f}", f"{theirs[kind][0]:.2f}",
+         f"{mine[kind][1]:.2f}", f"{theirs[kind][1]:.2f}")
+        for kind in kinds
+    ]
+    header = ("kind", "queries", "P@1 ours", "P@1 FTS5", "MRR ours", "MRR FTS5")
+    print_table("faq relevance", header, rows)
+    if verbose:
+        print("\nour misses at 1:")
+        print("\n".join(misses(ours_engine, queries)) or "  none")
+
+
+def first_run(argv: list[str]) -> float:
+    """Return the wall time of one run (the cold index build)."""
+    import subprocess
+
+    start = time.perf_counter()
+    subprocess.run(argv, capture_output=True, check=True)
+    return time.perf_counter() - start
+
+
+def timing(workspace_root: Path, runs: int) -> None:
+    """Print whole-process times on the sample and generated workspaces."""
+    query = list(TIMING_QUERY)
+    rows = []
+    with tempfile.TemporaryDirectory() as scratch:
+        sample = copy_workspace(workspace_root, Path(scratch) / "sample")
+        targets = [("sample", sample)]
+        for size in SIZES:
+            folder = Path(scratch) / f"generated-{size}"
+            write_generated_workspace(folder, workspace_root, size)
+            targets.append((f"{size:,} entries", folder))
+        for name, folder in targets:
+            argv = permanence_argv("-w", str(folder), "faq", *query)
+            json_argv = permanence_argv("-w", str(folder), "faq", "--json", *query)
+            cold = first_run(argv)
+            times = median_times({"floor": floor_argv(), "faq": argv, "json": json_argv}, runs=runs)
+            floor = times["floor"]
+            rows.append(
+                (name, ms(cold), ms(floor), ms(times["faq"]), f"{times['faq'] / floor:.2f}",
+                 ms(times["json"]), f"{times['json'] / floor:.2f}")
+            )
+    header = ("workspace", "cold build", "floor", "faq (warm)", "× floor", "faq --json", "× floor")
+    print_table(f"faq speed: permanence faq {' '.join(query)}", header, rows)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Run the relevance and speed benchmarks of ``permanence faq``."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--workspace", type=Path, default=REPO)
+    parser.add_argument("--queries", type=Path, default=BENCH_DIR / "faq_queries.yaml")
+    parser.add_argument("--no-timing", action="store_true")
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--misses", action="store_true", help="list our misses")
+    options = parser.parse_args(argv)
+    queries = yaml.safe_load(options.queries.read_text(encoding="utf-8"))["queries"]
+    with tempfile.TemporaryDirectory() as scratch:
+        workspace = Workspace(copy_workspace(options.workspace, Path(scratch) / "ws"))
+        relevance(workspace, queries, options.misses)
+    if not options.no_timing:
+        timing(options.workspace, options.runs)
+
+
+if __name__ == "__main__":
+    main()
