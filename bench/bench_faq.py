@@ -35,13 +35,20 @@ sys.path[:0] = [str(BENCH_DIR), str(REPO)]
 from faq_corpus import write_generated_workspace  # noqa: E402
 from timing import floor_argv, median_times, ms, permanence_argv, print_table  # noqa: E402
 
-from permanence.faq import search  # noqa: E402
-from permanence.faq import SYNONYMS_FILE  # noqa: E402
+from permanence.faq import SYNONYMS_FILE, search  # noqa: E402
 from permanence.search.sources import read_sources  # noqa: E402
 from permanence.search.text import words  # noqa: E402
 from permanence.workspace import Workspace  # noqa: E402
 
-KINDS = ("exact", "no_accents", "typo", "inflection", "paraphrase", "one_word", "no_answer")
+KINDS = (
+    "exact",
+    "no_accents",
+    "typo",
+    "inflection",
+    "paraphrase",
+    "one_word",
+    "no_answer",
+)
 FTS_WEIGHTS = (3.0, 2.0, 1.0)  # the same field weights as ours
 DEPTH = 10
 TIMING_QUERY = ("reçu", "fiscal")
@@ -110,7 +117,9 @@ def score(ranked: Sequence[str], expected: Sequence[str]) -> tuple[float, float]
     return 0.0, 0.0
 
 
-def evaluate(engine: Engine, queries: list[dict[str, object]]) -> dict[str, tuple[float, float, int]]:
+def evaluate(
+    engine: Engine, queries: list[dict[str, object]]
+) -> dict[str, tuple[float, float, int]]:
     """Return P@1, MRR and count per kind (and overall) of an engine."""
     by_kind: dict[str, list[tuple[float, float]]] = defaultdict(list)
     for item in queries:
@@ -135,18 +144,29 @@ def misses(engine: Engine, queries: list[dict[str, object]]) -> list[str]:
         expected = [str(e) for e in item.get("expected") or []]  # type: ignore[attr-defined]
         ranked = engine(str(item["query"]))
         if score(ranked, expected)[0] < 1:
-            lines.append(f"  [{item['kind']}] {item['query']!r}: got {ranked[:3]}, want {expected}")
+            lines.append(
+                f"  [{item['kind']}] {item['query']!r}:"
+                f" got {ranked[:3]}, want {expected}"
+            )
     return lines
 
 
-def relevance(workspace: Workspace, queries: list[dict[str, object]], verbose: bool) -> None:
+def relevance(
+    workspace: Workspace, queries: list[dict[str, object]], verbose: bool
+) -> None:
     """Print the relevance table: ours beside FTS5, by kind."""
     ours_engine, fts_engine = ours(workspace), fts5(workspace)
     mine, theirs = evaluate(ours_engine, queries), evaluate(fts_engine, queries)
     kinds = [k for k in (*KINDS, "overall") if k in mine]
     rows = [
-        (kind, mine[kind][2], f"{mine[kind][0]:.2f}", f"{theirs[kind][0]:.2f}",
-         f"{mine[kind][1]:.2f}", f"{theirs[kind][1]:.2f}")
+        (
+            kind,
+            mine[kind][2],
+            f"{mine[kind][0]:.2f}",
+            f"{theirs[kind][0]:.2f}",
+            f"{mine[kind][1]:.2f}",
+            f"{theirs[kind][1]:.2f}",
+        )
         for kind in kinds
     ]
     header = ("kind", "queries", "P@1 ours", "P@1 FTS5", "MRR ours", "MRR FTS5")
@@ -167,6 +187,10 @@ def first_run(argv: list[str]) -> float:
 
 def timing(workspace_root: Path, runs: int) -> None:
     """Print whole-process times on the sample and generated workspaces."""
+    import compileall
+
+    # As installed: byte-compiled (PYTHONDONTWRITEBYTECODE may be set here).
+    compileall.compile_dir(REPO / "permanence", quiet=1)
     query = list(TIMING_QUERY)
     rows = []
     with tempfile.TemporaryDirectory() as scratch:
@@ -180,13 +204,30 @@ def timing(workspace_root: Path, runs: int) -> None:
             argv = permanence_argv("-w", str(folder), "faq", *query)
             json_argv = permanence_argv("-w", str(folder), "faq", "--json", *query)
             cold = first_run(argv)
-            times = median_times({"floor": floor_argv(), "faq": argv, "json": json_argv}, runs=runs)
+            times = median_times(
+                {"floor": floor_argv(), "faq": argv, "json": json_argv}, runs=runs
+            )
             floor = times["floor"]
             rows.append(
-                (name, ms(cold), ms(floor), ms(times["faq"]), f"{times['faq'] / floor:.2f}",
-                 ms(times["json"]), f"{times['json'] / floor:.2f}")
+                (
+                    name,
+                    ms(cold),
+                    ms(floor),
+                    ms(times["faq"]),
+                    f"{times['faq'] / floor:.2f}",
+                    ms(times["json"]),
+                    f"{times['json'] / floor:.2f}",
+                )
             )
-    header = ("workspace", "cold build", "floor", "faq (warm)", "× floor", "faq --json", "× floor")
+    header = (
+        "workspace",
+        "cold build",
+        "floor",
+        "faq (warm)",
+        "x floor",
+        "faq --json",
+        "x floor",
+    )
     print_table(f"faq speed: permanence faq {' '.join(query)}", header, rows)
 
 
@@ -198,7 +239,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--no-timing", action="store_true")
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--misses", action="store_true", help="list our misses")
-    options = parser.parse_args(argv)
+    # Called from bench/run.py without arguments: the defaults, not run.py's.
+    options = parser.parse_args([] if argv is None else argv)
     queries = yaml.safe_load(options.queries.read_text(encoding="utf-8"))["queries"]
     with tempfile.TemporaryDirectory() as scratch:
         workspace = Workspace(copy_workspace(options.workspace, Path(scratch) / "ws"))
@@ -208,4 +250,4 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -12,36 +12,72 @@ import shutil
 from pathlib import Path
 
 TOPICS = [
-    ("l'atelier cuisine", "cuisine"), ("la friperie", "friperie"),
-    ("le jardin partagé", "jardin"), ("l'atelier vélo", "vélo"),
-    ("la bibliothèque de rue", "lecture"), ("le café des parents", "parents"),
-    ("la permanence juridique", "droit"), ("l'atelier numérique", "numérique"),
-    ("le groupe de marche", "marche"), ("la chorale", "chant"),
-    ("l'atelier couture", "couture"), ("la ludothèque", "jeux"),
-    ("le cours de français", "langue"), ("la sortie au musée", "culture"),
-    ("le repas des voisins", "repas"), ("la collecte de jouets", "jouets"),
-    ("l'aide au permis", "permis"), ("le club informatique", "informatique"),
-    ("la maraude du soir", "maraude"), ("le point écoute", "écoute"),
-    ("la bourse aux livres", "livres"), ("l'atelier bricolage", "bricolage"),
-    ("le tournoi de pétanque", "pétanque"), ("le goûter des anciens", "goûter"),
+    ("l'atelier cuisine", "cuisine"),
+    ("la friperie", "friperie"),
+    ("le jardin partagé", "jardin"),
+    ("l'atelier vélo", "vélo"),
+    ("la bibliothèque de rue", "lecture"),
+    ("le café des parents", "parents"),
+    ("la permanence juridique", "droit"),
+    ("l'atelier numérique", "numérique"),
+    ("le groupe de marche", "marche"),
+    ("la chorale", "chant"),
+    ("l'atelier couture", "couture"),
+    ("la ludothèque", "jeux"),
+    ("le cours de français", "langue"),
+    ("la sortie au musée", "culture"),
+    ("le repas des voisins", "repas"),
+    ("la collecte de jouets", "jouets"),
+    ("l'aide au permis", "permis"),
+    ("le club informatique", "informatique"),
+    ("la maraude du soir", "maraude"),
+    ("le point écoute", "écoute"),
+    ("la bourse aux livres", "livres"),
+    ("l'atelier bricolage", "bricolage"),
+    ("le tournoi de pétanque", "pétanque"),
+    ("le goûter des anciens", "goûter"),
 ]
 ACTIONS = [
-    "m'inscrire à", "participer à", "annuler ma place pour", "payer",
-    "venir avec mes enfants à", "aider à organiser", "proposer une idée pour",
-    "trouver les horaires de", "recevoir le programme de", "parrainer",
-    "emmener un ami à", "donner du matériel pour", "animer une séance de",
+    "m'inscrire à",
+    "participer à",
+    "annuler ma place pour",
+    "payer",
+    "venir avec mes enfants à",
+    "aider à organiser",
+    "proposer une idée pour",
+    "trouver les horaires de",
+    "recevoir le programme de",
+    "parrainer",
+    "emmener un ami à",
+    "donner du matériel pour",
+    "animer une séance de",
 ]
 PEOPLE = [
-    "ma voisine", "mon fils", "un collègue", "ma grand-mère", "notre école",
-    "mon club de sport", "un réfugié que j'héberge", "ma fille étudiante",
+    "ma voisine",
+    "mon fils",
+    "un collègue",
+    "ma grand-mère",
+    "notre école",
+    "mon club de sport",
+    "un réfugié que j'héberge",
+    "ma fille étudiante",
 ]
 TIMES = [
-    "le samedi matin", "pendant les vacances scolaires", "en soirée",
-    "le premier mardi du mois", "avant Noël", "au printemps", "en juillet",
+    "le samedi matin",
+    "pendant les vacances scolaires",
+    "en soirée",
+    "le premier mardi du mois",
+    "avant Noël",
+    "au printemps",
+    "en juillet",
 ]
 PLACES = [
-    "au local de la rue Dumenge", "à la maison de quartier", "au parc",
-    "à la salle des fêtes", "dans la cour de l'école", "à la médiathèque",
+    "au local de la rue Dumenge",
+    "à la maison de quartier",
+    "au parc",
+    "à la salle des fêtes",
+    "dans la cour de l'école",
+    "à la médiathèque",
 ]
 TEMPLATES = [
     "Comment {action} {topic} ?",
@@ -55,7 +91,7 @@ SENTENCES = [
     "{Topic} a lieu {time} {place}.",
     "L'inscription se fait auprès de la permanence, par téléphone ou sur place.",
     "La participation est libre ; une adhésion à jour est demandée.",
-    "Les places sont limitées à {count} personnes : notez le nom et un moyen de rappel.",
+    "Les places sont limitées à {count} personnes : notez un nom et un numéro.",
     "{Person} peut venir accompagné, à condition de prévenir la veille.",
     "Le matériel est fourni ; il suffit d'apporter une tenue adaptée.",
     "En cas d'annulation, un message est envoyé aux inscrits la veille.",
@@ -68,10 +104,14 @@ SENTENCES = [
 def _fill(template: str, rng: random.Random, topic: str, tag: str) -> str:
     person = rng.choice(PEOPLE)
     values = {
-        "topic": topic, "Topic": topic[:1].upper() + topic[1:],
-        "action": rng.choice(ACTIONS), "time": rng.choice(TIMES),
-        "place": rng.choice(PLACES), "person": person,
-        "Person": person[:1].upper() + person[1:], "tag": tag,
+        "topic": topic,
+        "Topic": topic[:1].upper() + topic[1:],
+        "action": rng.choice(ACTIONS),
+        "time": rng.choice(TIMES),
+        "place": rng.choice(PLACES),
+        "person": person,
+        "Person": person[:1].upper() + person[1:],
+        "tag": tag,
         "count": rng.randint(6, 40),
     }
     return template.format(**values)
@@ -91,7 +131,9 @@ def generated_entry(number: int, rng: random.Random) -> str:
     )
 
 
-def write_generated_workspace(target: Path, sample: Path, size: int, seed: int = 7) -> Path:
+def write_generated_workspace(
+    target: Path, sample: Path, size: int, seed: int = 7
+) -> Path:
     """Copy the sample workspace and add entries up to ``size`` FAQ entries."""
     target.mkdir(parents=True)
     shutil.copytree(sample / "guide", target / "guide")

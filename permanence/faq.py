@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
 
 from permanence.errors import Problem, UserInputError
-from permanence.i18n import _
+from permanence.i18n import _, current_language
 from permanence.search.index import StoredProblem
 from permanence.search.rank import Hit, analyse_query, highlight_stems, rank
 from permanence.search.snippet import Span, best_snippet, highlight_spans
@@ -31,6 +30,9 @@ from permanence.search.store import (
 from permanence.search.text import WORD, fold
 from permanence.workspace import Workspace
 
+if TYPE_CHECKING:
+    from datetime import datetime
+
 CACHE_FILE = Path("cache") / "faq-index.bin"
 UNANSWERED_FILE = "unanswered.jsonl"
 SYNONYMS_FILE = "synonyms.yaml"
@@ -39,8 +41,9 @@ PHONE = re.compile(r"\+?\d[\d .-]{6,}\d")
 MASK = "…"
 
 
-@dataclass(frozen=True)
-class Answer:
+# NamedTuples rather than dataclasses: several times cheaper to define,
+# and this module is imported on every search, with a caller waiting.
+class Answer(NamedTuple):
     """A FAQ entry or guide page found for a query, with what matched."""
 
     id: str
@@ -49,13 +52,12 @@ class Answer:
     score: float
     snippet: str
     answer: str
-    question_spans: list[Span] = field(default_factory=list)
-    snippet_spans: list[Span] = field(default_factory=list)
-    answer_spans: list[Span] = field(default_factory=list)
+    question_spans: list[Span]
+    snippet_spans: list[Span]
+    answer_spans: list[Span]
 
 
-@dataclass
-class SearchOutcome:
+class SearchOutcome(NamedTuple):
     """The answers to a query, and what happened on the way."""
 
     answers: list[Answer]
@@ -64,20 +66,18 @@ class SearchOutcome:
     recorded: bool = False
 
 
-@dataclass(frozen=True)
-class UnansweredQuery:
+class UnansweredQuery(NamedTuple):
     """A query for which nothing relevant was found."""
 
     time: datetime
     query: str
 
 
-@dataclass(frozen=True)
-class UnansweredSummary:
+class UnansweredSummary(NamedTuple):
     """Identical unanswered queries grouped together."""
 
     query: str
-    count: int
+    times: int  # how many times it was asked
     last_time: datetime
 
 
@@ -93,10 +93,10 @@ def search(
         problems = [_problem(stored) for stored in index.problems]
     finally:
         index.close()
-    outcome = SearchOutcome(answers, problems, rebuilt)
+    recorded = False
     if record and not answers and query.strip():
-        outcome.recorded = record_unanswered(workspace, query)
-    return outcome
+        recorded = record_unanswered(workspace, query)
+    return SearchOutcome(answers, problems, rebuilt, recorded)
 
 
 def _answer(index: Index, hit: Hit) -> Answer:
@@ -125,6 +125,8 @@ def current_index(workspace: Workspace) -> tuple[Index, bool]:
     """Return the up-to-date index and whether it had to be rebuilt."""
     synonyms = workspace.faq_dir / SYNONYMS_FILE
     stamp = source_stamp([workspace.faq_dir, workspace.guide_dir], [synonyms])
+    # The problems kept in the index are worded in the interface language.
+    stamp += current_language().encode()
     cache = workspace.state_dir / CACHE_FILE
     index = open_index(cache, stamp)
     if index is not None:
@@ -150,7 +152,11 @@ def record_unanswered(
     workspace: Workspace, query: str, now: datetime | None = None
 ) -> bool:
     """Append ``query`` to the unanswered log; False if it cannot be written."""
-    moment = (now or datetime.now()).astimezone()
+    from datetime import datetime
+
+    moment = now or datetime.now()
+    if moment.tzinfo is None:
+        moment = moment.astimezone()  # the local time, with its UTC offset
     line = json.dumps(
         {
             "time": moment.isoformat(timespec="seconds"),
@@ -172,6 +178,8 @@ def read_unanswered(workspace: Workspace) -> list[UnansweredQuery]:
 
     Lines that cannot be read (a write cut short) are skipped.
     """
+    from datetime import datetime
+
     try:
         text = (workspace.state_dir / UNANSWERED_FILE).read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -199,15 +207,14 @@ def summarize_unanswered(workspace: Workspace) -> list[UnansweredSummary]:
         key = normalise_query(item.query)
         seen = groups.get(key)
         if seen is None or item.time >= seen.last_time:
-            count = seen.count + 1 if seen else 1
+            count = seen.times + 1 if seen else 1
             groups[key] = UnansweredSummary(item.query, count, item.time)
         else:
-            groups[key] = UnansweredSummary(seen.query, seen.count + 1, seen.last_time)
+            groups[key] = UnansweredSummary(seen.query, seen.times + 1, seen.last_time)
     return sorted(groups.values(), key=lambda summary: summary.last_time, reverse=True)
 
 
-@dataclass(frozen=True)
-class NewEntry:
+class NewEntry(NamedTuple):
     """A FAQ entry typed by a volunteer, before it is written."""
 
     question: str
@@ -216,8 +223,7 @@ class NewEntry:
     reason: str | None = None
 
 
-@dataclass(frozen=True)
-class PreparedEntry:
+class PreparedEntry(NamedTuple):
     """The file a new entry will be written to, and its text."""
 
     path: Path

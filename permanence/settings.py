@@ -2,44 +2,25 @@
 
 Only settings shared by the whole association live here. Per-user values
 (who I am, credentials, passwords) live in the user's config, see
-``permanence.userconfig``.
+``permanence.userconfig``. Parsing and checking the file is done by
+``permanence.settings_file``; commands read the settings through
+``workspace_settings``, which keeps them in the workspace's cache so that
+most commands never load the YAML parser.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import TYPE_CHECKING
 
-from permanence.adapters.yamlfile import (
-    LocatedDict,
-    LocatedList,
-    load_yaml_file,
-    unknown_key_problems,
-)
-from permanence.errors import InvalidInputError, Problem
-from permanence.i18n import SUPPORTED, _, normalize_language
+from permanence.adapters.located import LocatedDict
 
-SETTINGS_KEYS = (
-    "name",
-    "timezone",
-    "language",
-    "phone_region",
-    "links",
-    "sheet",
-    "retention_months",
-    "coordinator",
-    "reminders",
-    "opening_hours",
-    "closed_dates",
-    "team_email",
-    "webhook",
-    "smtp",
-)
-LINK_KEYS = ("guide", "sheet", "website")
-SHEET_KEYS = ("key", "url", "worksheet")
-SMTP_KEYS = ("host", "port", "security", "user", "sender")
-PERSON_KEYS = ("name", "email")
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
+    from permanence.errors import Problem
+    from permanence.workspace import Workspace
 
 
 @dataclass(frozen=True)
@@ -90,189 +71,36 @@ class Settings:
     @property
     def zone(self) -> ZoneInfo:
         """The association's timezone."""
+        from zoneinfo import ZoneInfo
+
         return ZoneInfo(self.timezone)
 
 
 def load_document(path: Path) -> LocatedDict:
     """Return the whole ``shifts.yaml`` mapping (empty if the file is absent)."""
-    if not path.is_file():
-        return LocatedDict()
-    document = load_yaml_file(path)
-    if document is None:
-        return LocatedDict()
-    if not isinstance(document, LocatedDict):
-        message = _(
-            "the file must be a mapping with 'settings', 'volunteers' and 'shifts'"
-        )
-        raise InvalidInputError([Problem(path, message, 1, 1)])
-    return document
+    from permanence import settings_file
 
-
-def load_settings(path: Path) -> Settings:
-    """Read the settings of ``shifts.yaml``; raise listing every problem."""
-    settings, problems = parse_settings(load_document(path), path)
-    if problems:
-        raise InvalidInputError(problems)
-    return settings
+    return settings_file.load_document(path)
 
 
 def parse_settings(document: LocatedDict, path: Path) -> tuple[Settings, list[Problem]]:
     """Return the settings and every problem found in the ``settings:`` block."""
-    block = document.get("settings")
-    if block is None:
-        return Settings(), []
-    if not isinstance(block, LocatedDict):
-        line, column = document.value_at("settings")
-        message = _("'settings' must be a mapping of 'key: value' lines")
-        return Settings(), [Problem(path, message, line, column)]
-    checker = _Checker(block, path)
-    checker.problems += unknown_key_problems(block, SETTINGS_KEYS, path, "settings")
-    settings = Settings(
-        name=checker.text("name"),
-        timezone=checker.timezone(),
-        language=checker.language(),
-        phone_region=checker.text("phone_region", "FR").upper(),
-        links=checker.links(),
-        sheet=checker.sheet(),
-        retention_months=checker.positive_int("retention_months", 12),
-        coordinator=checker.person("coordinator"),
-        team_email=checker.text("team_email"),
-        webhook=checker.text("webhook"),
-        smtp=checker.smtp(),
-        raw=block,
-    )
-    return settings, checker.problems
+    from permanence import settings_file
+
+    return settings_file.parse_settings(document, path)
 
 
-class _Checker:
-    """Reads typed values from the settings block, collecting problems."""
+def load_settings(path: Path) -> Settings:
+    """Read the settings of ``shifts.yaml``; raise listing every problem."""
+    from permanence import settings_file
 
-    def __init__(self, block: LocatedDict, path: Path) -> None:
-        self.block = block
-        self.path = path
-        self.problems: list[Problem] = []
-
-    def fail(self, mapping: LocatedDict, key: str, message: str) -> None:
-        line, column = mapping.value_at(key)
-        self.problems.append(Problem(self.path, message, line, column))
-
-    def text(
-        self, key: str, default: str = "", mapping: LocatedDict | None = None
-    ) -> str:
-        mapping = self.block if mapping is None else mapping
-        value = mapping.get(key)
-        if value is None:
-            return default
-        if isinstance(value, (LocatedDict, LocatedList)):
-            self.fail(mapping, key, _("'{key}' must be a single value").format(key=key))
-            return default
-        return str(value).strip()
-
-    def positive_int(
-        self, key: str, default: int, mapping: LocatedDict | None = None
-    ) -> int:
-        mapping = self.block if mapping is None else mapping
-        value = mapping.get(key)
-        if value is None:
-            return default
-        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-            message = _("'{key}' must be a whole number above 0, not '{value}'")
-            self.fail(mapping, key, message.format(key=key, value=value))
-            return default
-        return value
-
-    def timezone(self) -> str:
-        name = self.text("timezone", "Europe/Paris")
-        try:
-            ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError):
-            message = _(
-                "unknown timezone '{name}': use an IANA name such as Europe/Paris"
-            )
-            self.fail(self.block, "timezone", message.format(name=name))
-            return "Europe/Paris"
-        return name
-
-    def language(self) -> str | None:
-        value = self.text("language")
-        if not value:
-            return None
-        code = normalize_language(value)
-        if code is None:
-            message = _("unsupported language '{value}': use one of {choices}")
-            self.fail(
-                self.block,
-                "language",
-                message.format(value=value, choices=", ".join(SUPPORTED)),
-            )
-        return code
-
-    def mapping(self, key: str, allowed: tuple[str, ...]) -> LocatedDict | None:
-        value = self.block.get(key)
-        if value is None:
-            return None
-        if not isinstance(value, LocatedDict):
-            self.fail(
-                self.block,
-                key,
-                _("'{key}' must be a mapping of 'key: value' lines").format(key=key),
-            )
-            return None
-        self.problems += unknown_key_problems(
-            value, allowed, self.path, f"settings.{key}"
-        )
-        return value
-
-    def links(self) -> dict[str, str]:
-        block = self.mapping("links", LINK_KEYS)
-        if block is None:
-            return {}
-        return {
-            key: self.text(key, mapping=block) for key in LINK_KEYS if block.get(key)
-        }
-
-    def sheet(self) -> SheetSettings | None:
-        block = self.mapping("sheet", SHEET_KEYS)
-        if block is None:
-            return None
-        key = self.text("key", mapping=block) or _sheet_key_from_url(
-            self.text("url", mapping=block)
-        )
-        if not key:
-            message = _("'sheet' needs a 'key' or the sheet's 'url'")
-            self.fail(self.block, "sheet", message)
-            return None
-        return SheetSettings(key=key, worksheet=self.text("worksheet", "Appels", block))
-
-    def person(self, key: str) -> Person | None:
-        block = self.mapping(key, PERSON_KEYS)
-        if block is None:
-            return None
-        return Person(
-            self.text("name", mapping=block), self.text("email", mapping=block)
-        )
-
-    def smtp(self) -> SmtpSettings | None:
-        block = self.mapping("smtp", SMTP_KEYS)
-        if block is None:
-            return None
-        security = self.text("security", "starttls", block).lower()
-        if security not in ("starttls", "ssl", "none"):
-            message = _("'security' must be starttls, ssl or none, not '{value}'")
-            self.fail(block, "security", message.format(value=security))
-        default_port = {"ssl": 465, "none": 25}.get(security, 587)
-        return SmtpSettings(
-            host=self.text("host", mapping=block),
-            port=self.positive_int("port", default_port, block),
-            security=security,
-            user=self.text("user", mapping=block),
-            sender=self.text("sender", mapping=block),
-        )
+    return settings_file.load_settings(path)
 
 
-def _sheet_key_from_url(url: str) -> str:
-    """Return the spreadsheet key of a Google Sheets address, or ''."""
-    marker = "/spreadsheets/d/"
-    if marker not in url:
-        return ""
-    return url.split(marker, 1)[1].split("/", 1)[0]
+def workspace_settings(workspace: Workspace) -> Settings:
+    """Return the workspace's settings, parsed again only when the file changed."""
+    from permanence.adapters.filecache import files_stamp, load_cached
+
+    stamp = files_stamp([], [workspace.shifts_file])
+    cache_file = workspace.state_dir / "cache" / "settings.pickle"
+    return load_cached(cache_file, stamp, lambda: load_settings(workspace.shifts_file))

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from permanence.adapters import sheets
-from permanence.adapters.callstore import CallStore
+from permanence.adapters.callstore import CallStore, CallStoreError
 from permanence.calls.record import CallRecord
 from permanence.i18n import _
 from permanence.settings import Settings, SheetSettings
@@ -184,6 +184,10 @@ def _push_locked(
     except sheets.SheetError as error:
         log.info("sheet push stopped: %s (%s)", error.kind, error.detail)
         return _report(store, progress, describe(error, sheet), error.retry_later)
+    except CallStoreError as error:
+        # Sent, but not marked: the next push finds the ids in the sheet.
+        left = len(pending) + len(changed) - progress.pushed - progress.updated
+        return PushReport(progress.pushed, progress.updated, left, error.message, True)
     return _report(store, progress, None, False)
 
 

@@ -18,7 +18,6 @@ but phone numbers and e-mail addresses found in it are masked.
 from __future__ import annotations
 
 import re
-import statistics
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -26,7 +25,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from permanence.calls.contact import EMAIL_IN_TEXT, PHONE_IN_TEXT
-from permanence.calls.record import CallRecord
+from permanence.calls.record import CallRecord, fold
 from permanence.workspace import Workspace
 
 OLDEST_OPEN_SHOWN = 5
@@ -57,7 +56,7 @@ class OpenFollowUp:
 class CallTallies:
     """Counts of the calls of a period, free of callers' personal data."""
 
-    by_reason: Counter[tuple[str, bool]] = field(default_factory=Counter)
+    by_reason: Counter[str] = field(default_factory=Counter)
     by_volunteer: Counter[str] = field(default_factory=Counter)
     # (ISO weekday 1=Monday..7, local hour 0..23) -> calls
     by_weekday_hour: Counter[tuple[int, int]] = field(default_factory=Counter)
@@ -131,11 +130,18 @@ def tally_records(
     """Tally the calls of ``period`` among plain records.
 
     Follow-ups still open count whenever their call was made (up to the
-    period's end): an old one still waiting matters most.
+    period's end): an old one still waiting matters most. Volunteers are
+    counted by name regardless of case and accents, under the spelling of
+    their latest record.
     """
     tallies = CallTallies()
     open_items: list[OpenFollowUp] = []
+    spelling: dict[str, tuple[datetime, str]] = {}
+    by_key: Counter[str] = Counter()
     for record in records:
+        key = fold(record.volunteer)
+        if key not in spelling or spelling[key][0] <= record.time:
+            spelling[key] = (record.time, record.volunteer)
         if record.kind != "call" or record.time >= period.end:
             continue
         if record.has_open_follow_up:
@@ -143,7 +149,10 @@ def tally_records(
             item = OpenFollowUp(record.id, record.time, record.reason, owner)
             open_items.append(item)
         if record.time >= period.start:
+            by_key[key] += 1
             _tally_call(tallies, record, zone)
+    for key, count in by_key.items():
+        tallies.by_volunteer[spelling[key][1]] += count
     open_items.sort(key=lambda item: (item.opened.astimezone(UTC), item.call_id))
     tallies.open_count = len(open_items)
     tallies.oldest_open = open_items[:OLDEST_OPEN_SHOWN]
@@ -152,27 +161,29 @@ def tally_records(
 
 def _tally_call(tallies: CallTallies, record: CallRecord, zone: ZoneInfo) -> None:
     local = record.time.astimezone(zone)
-    tallies.by_reason[(record.reason, record.reason_is_new)] += 1
-    tallies.by_volunteer[record.volunteer] += 1
+    tallies.by_reason[record.reason] += 1
     tallies.by_weekday_hour[(local.isoweekday(), local.hour)] += 1
     follow_up = record.follow_up
     if follow_up is not None and follow_up.done_at is not None:
-        seconds = (follow_up.done_at - record.time).total_seconds()
+        # Timestamps, not datetime subtraction: with one tzinfo on both
+        # sides Python subtracts wall-clock times, wrong across a DST change.
+        seconds = follow_up.done_at.timestamp() - record.time.timestamp()
         tallies.close_seconds.append(seconds)
 
 
-def tally_store(workspace: Workspace, period: Period) -> CallTallies:
+def tally_store(workspace: Workspace, period: Period, zone: ZoneInfo) -> CallTallies:
     """Tally the calls of ``period`` in the workspace's call log, in SQL."""
     from permanence.adapters import statsquery
 
     path = statsquery.store_path(workspace)
-    raw = statsquery.tally_calls(path, period.start, period.end, OLDEST_OPEN_SHOWN)
+    whole_hours = _whole_hour_offsets(zone, period)
+    raw = statsquery.tally_calls(
+        path, period.start, period.end, OLDEST_OPEN_SHOWN, whole_hours
+    )
     tallies = CallTallies(close_seconds=raw.close_seconds, open_count=raw.open_count)
-    for reason, is_new, count in raw.by_reason:
-        tallies.by_reason[(reason, is_new)] += count
-    tallies.by_volunteer.update(dict(raw.by_volunteer))
-    for sunday_first, hour, count in raw.by_weekday_hour:
-        tallies.by_weekday_hour[(sunday_first or 7, hour)] += count
+    tallies.by_reason.update(raw.by_reason)
+    tallies.by_volunteer.update(raw.by_volunteer)
+    tallies.by_weekday_hour = _weekday_hours(raw.by_hour, zone, raw.local_hours)
     tallies.oldest_open = [
         OpenFollowUp(
             row.call_id, datetime.fromisoformat(row.time), row.reason, row.owner
@@ -180,6 +191,52 @@ def tally_store(workspace: Workspace, period: Period) -> CallTallies:
         for row in raw.oldest_open
     ]
     return tallies
+
+
+def _whole_hour_offsets(zone: ZoneInfo, period: Period) -> bool:
+    """True when ``zone``'s offsets in ``period`` are whole hours (most zones)."""
+    moments = (period.start, period.end, period.start + (period.end - period.start) / 2)
+    offsets = [zone.utcoffset(moment.replace(tzinfo=None)) for moment in moments]
+    return all(o is not None and o.total_seconds() % 3600 == 0 for o in offsets)
+
+
+def _weekday_hours(
+    hours: Iterable[tuple[str, int]], zone: ZoneInfo, local: bool
+) -> Counter[tuple[int, int]]:
+    """Turn "YYYY-MM-DDTHH" hour counts into (ISO weekday, local hour) counts.
+
+    UTC hours are shifted by the day's offset, looked up once per day (and
+    per hour only on the days the offset changes).
+    """
+    grid: Counter[tuple[int, int]] = Counter()
+    days: dict[str, tuple[int, int] | None] = {}
+    for stamp, count in hours:
+        day, hour = stamp[:10], int(stamp[11:13])
+        if local:
+            grid[(date.fromisoformat(day).isoweekday(), hour)] += count
+            continue
+        if day not in days:
+            days[day] = _steady_start(day, zone)
+        steady = days[day]
+        if steady is None:  # the offset changes that day
+            moment = datetime.fromisoformat(f"{stamp}:00+00:00").astimezone(zone)
+            grid[(moment.isoweekday(), moment.hour)] += count
+            continue
+        weekday, first_hour = steady
+        shift, local_hour = divmod(first_hour + hour, 24)
+        grid[((weekday - 1 + shift) % 7 + 1, local_hour)] += count
+    return grid
+
+
+def _steady_start(day: str, zone: ZoneInfo) -> tuple[int, int] | None:
+    """Return the local weekday and hour of 00:00 UTC on ``day``, or None
+    when the offset is not the same all day."""
+    midnight = datetime.fromisoformat(f"{day}T00:00+00:00")
+    first = midnight.astimezone(zone)
+    last = (midnight + timedelta(hours=23)).astimezone(zone)
+    if first.utcoffset() != last.utcoffset():
+        return None
+    return first.isoweekday(), first.hour
 
 
 def count_queries(
@@ -225,28 +282,29 @@ def build_figures(
 
 
 def _split_reasons(
-    counts: Mapping[tuple[str, bool], int], labels: Mapping[str, str]
+    counts: Mapping[str, int], labels: Mapping[str, str]
 ) -> tuple[list[ReasonCount], list[ReasonCount]]:
-    """Separate the guide's reasons from the new ones typed by volunteers.
+    """Separate the guide's reasons from those not in the guide.
 
-    A new reason that has since been added to the guide (same code or same
-    label) counts with the guide's reason.
+    A reason is the guide's when it is one of its codes or labels (a new
+    reason typed by a volunteer and since added to the guide counts with
+    it); anything else is a reason to add (free text, masked for contacts).
     """
     by_label = {label.casefold(): code for code, label in labels.items()}
     known: Counter[str] = Counter()
     new: Counter[str] = Counter()
     spelling: dict[str, str] = {}
-    for (reason, is_new), count in counts.items():
+    for reason, count in counts.items():
         text = _SPACES.sub(" ", reason).strip()
         code = text if text in labels else by_label.get(text.casefold())
-        if code is not None or (not is_new and text):
-            known[code or text] += count
+        if code is not None:
+            known[code] += count
             continue
         shown = mask_contacts(text) if text else "?"
         spelling.setdefault(shown.casefold(), shown)
         new[shown.casefold()] += count
     known_list = [
-        ReasonCount(code, labels.get(code, code), count)
+        ReasonCount(code, labels[code], count)
         for code, count in _most_first(known.items())
     ]
     new_list = [
@@ -259,9 +317,9 @@ def _split_reasons(
 def _follow_up_figures(tallies: CallTallies, now: datetime) -> FollowUpFigures:
     median = None
     if tallies.close_seconds:
-        median = statistics.median(tallies.close_seconds) / 3600
+        median = median_of(tallies.close_seconds) / 3600
     oldest = [
-        (item, (now - item.opened).total_seconds() / 86400)
+        (item, (now.timestamp() - item.opened.timestamp()) / 86400)
         for item in tallies.oldest_open
     ]
     return FollowUpFigures(
@@ -270,6 +328,19 @@ def _follow_up_figures(tallies: CallTallies, now: datetime) -> FollowUpFigures:
         median_hours_to_close=median,
         oldest_open=oldest,
     )
+
+
+def median_of(values: Sequence[float]) -> float:
+    """Return the median of ``values`` (not empty).
+
+    The ``statistics`` module would do, but importing it costs more than
+    this whole function on the start-up path of ``handoff``.
+    """
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[middle]
+    return (ordered[middle - 1] + ordered[middle]) / 2
 
 
 def _most_first(items: Iterable[tuple[str, int]]) -> list[tuple[str, int]]:
@@ -285,12 +356,14 @@ def busiest_slots(
     return [slot for slot in slots if slot[2] > 0][:count]
 
 
-def collect_figures(workspace: Workspace, period: Period, now: datetime) -> Figures:
+def collect_figures(
+    workspace: Workspace, period: Period, zone: ZoneInfo, now: datetime
+) -> Figures:
     """Return the figures of ``period`` from the workspace's call log and FAQ."""
     from permanence.calls.reasons import load_reasons
     from permanence.faq import read_unanswered
 
     labels = {reason.code: reason.label for reason in load_reasons(workspace).reasons}
     queries = [(item.time, item.query) for item in read_unanswered(workspace)]
-    tallies = tally_store(workspace, period)
+    tallies = tally_store(workspace, period, zone)
     return build_figures(tallies, period, labels, count_queries(queries, period), now)

@@ -10,11 +10,6 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from permanence.adapters.yamlfile import (
-    LocatedDict,
-    load_yaml_file,
-    unknown_key_problems,
-)
 from permanence.errors import InvalidInputError, Problem
 from permanence.i18n import _
 
@@ -56,6 +51,12 @@ def config_file() -> Path:
 def _read_file_values(path: Path) -> dict[str, str]:
     if not path.is_file():
         return {}
+    from permanence.adapters.yamlfile import (
+        LocatedDict,
+        load_yaml_file,
+        unknown_key_problems,
+    )
+
     document = load_yaml_file(path)
     if document is None:
         return {}

@@ -19,6 +19,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
+PLURAL_FORMS = {"fr": "nplurals=2; plural=(n > 1);"}
 FIXED_DATE = datetime(2026, 1, 1, tzinfo=UTC)
 LOCALE = Path(__file__).resolve().parent.parent / "permanence" / "locale"
 
@@ -34,6 +35,9 @@ def merged_catalog(language: str) -> Catalog:
         creation_date=FIXED_DATE,
         revision_date=FIXED_DATE,
     )
+    # Babel would take the plural rules of its locale data (three forms for
+    # French in recent CLDR); the .po files are written with two.
+    merged.mime_headers = [("Plural-Forms", PLURAL_FORMS[language])]
     for po_path in sorted((LOCALE / "po" / language).glob("*.po")):
         with po_path.open("rb") as handle:
             part = read_po(handle, locale=language)

@@ -16,12 +16,17 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from dataclasses import replace
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from permanence.adapters.callstore import CallStore
-from permanence.calls.record import CallRecord
+from permanence.calls.record import CallRecord, new_call_id
+from permanence.i18n import set_language
+from permanence.settings import Settings, load_settings
 from permanence.workspace import Workspace
 from tests.sheets_emulator import SheetsEmulator, write_service_account
 
@@ -72,6 +77,47 @@ def sheet_workspace_fixture(
     return sample_workspace
 
 
+PARIS = ZoneInfo("Europe/Paris")
+START = datetime(2026, 12, 3, 14, 0, tzinfo=PARIS)
+
+
+def make_record(index: int = 0, **changes: object) -> CallRecord:
+    """A call record at START + index minutes."""
+    at = START + timedelta(minutes=index)
+    record = CallRecord(
+        id=new_call_id(at),
+        time=at,
+        volunteer="Alice",
+        reason="adhesion",
+        caller_name="Camille Martin",
+        caller_phone="+33612345678",
+        fields={"type_demande": "renouvellement"},
+        answer="Formulaire envoyé",
+        note="Rappeler jeudi",
+    )
+    return replace(record, **changes)  # type: ignore[arg-type]
+
+
+@pytest.fixture(name="workspace")
+def workspace_fixture(sheet_workspace: Path) -> Workspace:
+    """The sheet workspace, as the package sees it."""
+    return Workspace(sheet_workspace)
+
+
+@pytest.fixture(name="settings")
+def settings_fixture(workspace: Workspace) -> Settings:
+    """Its settings, in French."""
+    set_language("fr")
+    return load_settings(workspace.shifts_file)
+
+
+@pytest.fixture(name="store")
+def store_fixture(workspace: Workspace) -> Iterator[CallStore]:
+    """Its local call log, open."""
+    with CallStore.open(workspace) as opened:
+        yield opened
+
+
 def permanence(workspace: Path, *args: str) -> list[str]:
     """Return the command line running the real CLI on ``workspace``."""
     return [sys.executable, "-m", "permanence", "-w", str(workspace), *args]
@@ -80,19 +126,21 @@ def permanence(workspace: Path, *args: str) -> list[str]:
 def log_args(
     note: str = "", phone: str = "06 12 34 56 78", caller: str = ""
 ) -> list[str]:
-    """Return the arguments of a non-interactive ``permanence log``."""
+    """Return the arguments of a non-interactive ``permanence log``.
+
+    A new reason is used, so that the test does not depend on the fields
+    the sample guide asks for.
+    """
     return [
         "log",
-        "--reason",
-        "informations-generales",
-        "-f",
-        "question=horaires",
-        "-f",
-        "reponse_donnee=ouvert le samedi",
+        "--new-reason",
+        "Question sur le parking",
         "--caller",
         caller or "Camille Martin",
         "--phone",
         phone,
+        "--answer",
+        "Parking gratuit le samedi",
         "--note",
         note or "rien à transmettre",
         "--as",

@@ -75,7 +75,7 @@ def write_shifts(
     text = SETTINGS.format(smtp=smtp)
     for shift_id, (day, hours, volunteers) in shifts.items():
         text += (
-            f"  - id: {shift_id}\n    date: {day}\n    time: \"{hours}\"\n"
+            f'  - id: {shift_id}\n    date: {day}\n    time: "{hours}"\n'
             f"    volunteers: [{volunteers}]\n"
         )
     (root / "shifts.yaml").write_text(text, encoding="utf-8")

@@ -11,15 +11,23 @@ from __future__ import annotations
 
 import email
 import socket
+import ssl
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.policy import default
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 HOST = "127.0.0.1"
+# Plain-text AUTH on 127.0.0.1 is what the tests exercise; aiosmtpd warns
+# about it on every connection. Apply with ``pytestmark``.
+IGNORE_PLAIN_AUTH_WARNING = pytest.mark.filterwarnings(
+    "ignore:Requiring AUTH while not requiring TLS:UserWarning"
+)
 
 
 @dataclass(frozen=True)
@@ -70,7 +78,8 @@ class _Login:
             and data.login.decode() == self.user
             and data.password.decode() == self.password
         )
-        return AuthResult(success=ok)
+        # handled=False: aiosmtpd itself answers 535 to a wrong password.
+        return AuthResult(success=ok, handled=False)
 
 
 def free_port() -> int:
@@ -103,8 +112,18 @@ class MailServer:
         """Make the server refuse these recipients (550), or none if empty."""
         self._handler.refused = set(addresses)
 
-    def start(self, user: str = "", password: str = "") -> None:
-        """Start listening; require a login when ``user`` is given."""
+    def start(
+        self,
+        user: str = "",
+        password: str = "",
+        security: str = "none",
+        tls: ssl.SSLContext | None = None,
+    ) -> None:
+        """Start listening; require a login when ``user`` is given.
+
+        ``security`` is ``starttls`` (STARTTLS required) or ``ssl``
+        (encrypted from the start) with the server context ``tls``.
+        """
         from aiosmtpd.controller import Controller
 
         self._login.user, self._login.password = user, password
@@ -115,6 +134,10 @@ class MailServer:
                 "auth_require_tls": False,
                 "auth_required": True,
             }
+        if security == "starttls":
+            options.update(tls_context=tls, require_starttls=True)
+        elif security == "ssl":
+            options.update(ssl_context=tls)
         self._controller = Controller(
             self._handler, hostname=HOST, port=self.port, **options
         )
@@ -135,3 +158,50 @@ def smtp_server() -> Iterator[MailServer]:
     server.start()
     yield server
     server.stop()
+
+
+def self_signed_certificate(folder: Path) -> tuple[Path, Path]:
+    """Write a certificate for 127.0.0.1 and its key; return their paths.
+
+    Point ``SSL_CERT_FILE`` at the certificate to make clients trust it.
+    """
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, HOST)])
+    now = datetime.now(UTC)
+    address = x509.IPAddress(ipaddress.ip_address(HOST))
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(minutes=5))
+        .not_valid_after(now + timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([address]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = folder / "server.pem", folder / "server.key"
+    cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return cert_path, key_path
+
+
+def server_context(cert_path: Path, key_path: Path) -> ssl.SSLContext:
+    """Return a server-side TLS context with this certificate."""
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert_path, key_path)
+    return context

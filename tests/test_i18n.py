@@ -74,3 +74,12 @@ def test_texts_switch_between_french_and_english() -> None:
     assert _("Warning:") == "Attention :"
     set_language("en")
     assert _("Warning:") == "Warning:"
+
+
+def test_french_plurals_use_two_forms() -> None:
+    from permanence.i18n import ngettext
+
+    set_language("fr")
+    singular, plural = "Error: {count} problem to fix:", "Error: {count} problems to fix:"
+    assert ngettext(singular, plural, 1) == "Erreur : {count} problème à corriger :"
+    assert ngettext(singular, plural, 3) == "Erreur : {count} problèmes à corriger :"

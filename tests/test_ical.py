@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
@@ -33,7 +34,7 @@ def _events(cancelled: bool = False, attendees: bool = True) -> list[CalendarEve
             uid=f"samedi-{index}.alice@fil.example.org",
             start=paris(local),
             end=paris(local) + timedelta(hours=3),
-            summary="Permanence téléphonique – Le Fil Solidaire",
+            summary="Permanence téléphonique \u2013 Le Fil Solidaire",
             description="Guide : https://fil.example.org/guide",
             url="https://fil.example.org/guide",
             organizer=ORGANIZER,
@@ -210,31 +211,45 @@ def khal_listing(calendar: Path, folder: Path, zone: str, first: str) -> list[st
     config = folder / "khal.conf"
     config.write_text(KHAL_CONFIG.format(folder=folder, zone=zone), encoding="utf-8")
     base = [str(khal), "-c", str(config)]
-    subprocess.run(
+    # The tests run under a French locale that may not be installed; khal
+    # calls setlocale() and would stop there.
+    env = {**os.environ, "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
+    imported = subprocess.run(
         [*base, "import", "--batch", "-a", "volunteers", str(calendar)],
-        check=True,
-        capture_output=True,
-    )
-    listing = subprocess.run(
-        [*base, "list", "--format", "{start} -> {end} | {title}", first, "300d"],
-        check=True,
         capture_output=True,
         text=True,
+        env=env,
     )
+    assert imported.returncode == 0, imported.stderr
+    listing = subprocess.run(
+        [*base, "list", "--format", "{start} -> {end} | {title}", first, "300d"],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert listing.returncode == 0, listing.stderr
     return [line for line in listing.stdout.splitlines() if "->" in line]
 
 
 @pytest.mark.parametrize(
     ("zone", "expected"),
     [
-        ("Europe/Paris", [f"{day} 18:00 -> {day} 21:00" for day in (
-            "2026-03-28", "2026-04-04", "2026-10-24", "2026-10-31")]),
-        ("UTC", [
-            "2026-03-28 17:00 -> 2026-03-28 20:00",
-            "2026-04-04 16:00 -> 2026-04-04 19:00",
-            "2026-10-24 16:00 -> 2026-10-24 19:00",
-            "2026-10-31 17:00 -> 2026-10-31 20:00",
-        ]),
+        (
+            "Europe/Paris",
+            [
+                f"{day} 18:00 -> {day} 21:00"
+                for day in ("2026-03-28", "2026-04-04", "2026-10-24", "2026-10-31")
+            ],
+        ),
+        (
+            "UTC",
+            [
+                "2026-03-28 17:00 -> 2026-03-28 20:00",
+                "2026-04-04 16:00 -> 2026-04-04 19:00",
+                "2026-10-24 16:00 -> 2026-10-24 19:00",
+                "2026-10-31 17:00 -> 2026-10-31 20:00",
+            ],
+        ),
     ],
 )
 def test_khal_shows_the_shifts_at_the_right_time(

@@ -38,6 +38,8 @@ IGNORED = (
     "properties.timeZone",
     "error.details",
 )
+HTTP = requests.Session()
+HTTP.trust_env = False  # straight to 127.0.0.1, whatever proxy is configured
 RANGE_KEYS = ("range", "updatedRange", "tableRange", "clearedRange")
 
 # Known gaps: (cassette, method, decoded path suffix) -> why.
@@ -115,8 +117,7 @@ def replay(cassette: Path, emulator: SheetsEmulator) -> list[tuple[str, str, str
     """Replay a cassette; return (method, uri, difference) for each mismatch."""
     problems: list[tuple[str, str, str]] = []
     id_map: dict[int, int] = {}
-    session = requests.Session()
-    session.trust_env = False
+    session = HTTP
     for interaction in json.loads(cassette.read_text(encoding="utf-8"))["interactions"]:
         request, response = interaction["request"], interaction["response"]
         if request["method"] == "POST" and request["uri"].startswith(DRIVE_CREATE):
@@ -191,3 +192,97 @@ def test_every_cassette_replays_at_least_one_answer_of_each_kind(
 
     assert {("GET", 200), ("POST", 200), ("PUT", 200)} <= answered
     assert {("GET", 404), ("POST", 400), ("PUT", 400)} <= answered
+
+
+def test_injected_faults_use_googles_envelope_and_then_stop(
+    emulator: SheetsEmulator,
+) -> None:
+    emulator.add_spreadsheet("KEY", "Journal")
+    url = f"{emulator.base_url}/v4/spreadsheets/KEY/values/Sheet1"
+    emulator.fail_next(429, count=2)
+
+    answers = [HTTP.get(url, timeout=5) for _ in range(3)]
+
+    assert [a.status_code for a in answers] == [429, 429, 200]
+    error = answers[0].json()["error"]
+    assert (error["code"], error["status"]) == (429, "RESOURCE_EXHAUSTED")
+    assert error["message"].startswith("Quota exceeded")
+
+
+def test_down_emulator_drops_connections_without_answering(
+    emulator: SheetsEmulator,
+) -> None:
+    emulator.add_spreadsheet("KEY", "Journal")
+    emulator.down = True
+
+    with pytest.raises(requests.ConnectionError):
+        HTTP.get(f"{emulator.base_url}/v4/spreadsheets/KEY", timeout=5)
+
+    assert emulator.requests[-1].status == -1
+
+
+def test_authentication_is_required_when_asked() -> None:
+    emulator = SheetsEmulator(require_auth=True).start()
+    emulator.add_spreadsheet("KEY", "Journal")
+    try:
+        refused = HTTP.get(f"{emulator.base_url}/v4/spreadsheets/KEY", timeout=5)
+        token = HTTP.post(
+            emulator.token_uri,
+            data={"grant_type": "refresh_token", "refresh_token": "r"},
+            timeout=5,
+        ).json()["access_token"]
+        accepted = HTTP.get(
+            f"{emulator.base_url}/v4/spreadsheets/KEY",
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=5,
+        )
+    finally:
+        emulator.stop()
+
+    assert refused.status_code == 401
+    assert refused.json()["error"]["status"] == "UNAUTHENTICATED"
+    assert accepted.status_code == 200
+
+
+def test_the_readme_behaviours_hold_on_direct_requests(
+    emulator: SheetsEmulator,
+) -> None:
+    emulator.add_spreadsheet("KEY", "Journal")
+    emulator.add_spreadsheet("KEY2", "Autre", sheets=("Mes appels",))
+    base = f"{emulator.base_url}/v4/spreadsheets/KEY"
+    put = f"{base}/values/%27Sheet1%27%21A1?valueInputOption=RAW"
+    written = HTTP.put(
+        put, json={"values": [["a", 1.45, ""], [], ["", "b"]], "majorDimension": None}
+    )
+    whole = HTTP.get(f"{base}/values/%27Sheet1%27").json()
+    open_range = HTTP.get(f"{base}/values/%27Sheet1%27%21A1%3AC").json()
+    empty = HTTP.get(f"{base}/values/%27Sheet1%27%21D1%3AE2").json()
+    unformatted = HTTP.get(
+        f"{base}/values/%27Sheet1%27%21B1?valueRenderOption=UNFORMATTED_VALUE"
+    ).json()
+    quoted = HTTP.get(
+        f"{emulator.base_url}/v4/spreadsheets/KEY2/values/%27Mes%20appels%27%21B1"
+    ).json()
+    appended = HTTP.post(
+        f"{base}/values/%27Sheet1%27:append?valueInputOption=RAW",
+        json={"values": [["c"]], "majorDimension": None},
+    ).json()
+    missing = HTTP.get(f"{emulator.base_url}/v4/spreadsheets/NOPE")
+
+    assert written.status_code == 200  # 8: JSON nulls accepted
+    assert whole["range"] == "Sheet1!A1:Z1000"  # 1: the grid, not the data
+    assert open_range["range"] == "Sheet1!A1:C1000"
+    assert "values" not in empty  # 2: no values key when empty
+    assert whole["values"] == [["a", "1.45"], [], ["", "b"]]  # 3 and 4
+    assert unformatted["values"] == [[1.45]]
+    assert quoted["range"] == "'Mes appels'!B1"  # 5: quoted, single cell
+    assert appended["tableRange"] == "Sheet1!A1:B3"  # 6
+    assert appended["updates"]["updatedRange"] == "Sheet1!A4"
+    assert missing.status_code == 404  # 7: Google's error envelope
+    assert missing.json() == {
+        "error": {
+            "code": 404,
+            "message": "Requested entity was not found.",
+            "status": "NOT_FOUND",
+        }
+    }

@@ -11,16 +11,26 @@ push and its confirmation from being marked as already sent.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from permanence.adapters.callrows import (
+    COLUMNS,
+    SCHEMA,
+    SCHEMA_VERSION,
+    like_pattern,
+    query_sql,
+    record_from_row,
+    row_names,
+    row_values,
+    utc_key,
+)
 from permanence.calls.record import (
     SHEET_CHANGED,
     SHEET_DONE,
@@ -28,64 +38,23 @@ from permanence.calls.record import (
     CallQuery,
     CallRecord,
     fold,
-    follow_up_from_dict,
-    follow_up_to_dict,
     with_follow_up_closed,
 )
 from permanence.errors import ExitCode, PermanenceError
 from permanence.i18n import _
 from permanence.workspace import Workspace
 
+__all__ = [
+    "BUSY_TIMEOUT_SECONDS",
+    "STORE_NAME",
+    "AuditEntry",
+    "CallStore",
+    "CallStoreError",
+    "utc_key",
+]
+
 STORE_NAME = "calls.sqlite3"
-SCHEMA_VERSION = 1
 BUSY_TIMEOUT_SECONDS = 5.0
-
-_SCHEMA = """
-CREATE TABLE calls (
-    id TEXT PRIMARY KEY,
-    utc TEXT NOT NULL,
-    time TEXT NOT NULL,
-    volunteer TEXT NOT NULL,
-    volunteer_key TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    reason TEXT NOT NULL,
-    reason_is_new INTEGER NOT NULL,
-    caller_name TEXT NOT NULL,
-    name_key TEXT NOT NULL,
-    caller_phone TEXT NOT NULL,
-    caller_email TEXT NOT NULL,
-    fields TEXT NOT NULL,
-    answer TEXT NOT NULL,
-    note TEXT NOT NULL,
-    follow_up TEXT,
-    follow_up_open INTEGER NOT NULL,
-    anonymized_at TEXT,
-    search_text TEXT NOT NULL,
-    revision INTEGER NOT NULL DEFAULT 1,
-    sheet_state TEXT NOT NULL
-);
-CREATE INDEX calls_utc ON calls (utc);
-CREATE INDEX calls_reason ON calls (reason, utc);
-CREATE INDEX calls_volunteer ON calls (volunteer_key, utc);
-CREATE INDEX calls_kind ON calls (kind, utc);
-CREATE INDEX calls_phone ON calls (caller_phone) WHERE caller_phone <> '';
-CREATE INDEX calls_email ON calls (lower(caller_email)) WHERE caller_email <> '';
-CREATE INDEX calls_name ON calls (name_key) WHERE name_key <> '';
-CREATE INDEX calls_open ON calls (utc) WHERE follow_up_open = 1;
-CREATE INDEX calls_sheet ON calls (utc) WHERE sheet_state <> 'in_sheet';
-CREATE TABLE audit (
-    id INTEGER PRIMARY KEY,
-    at TEXT NOT NULL,
-    who TEXT NOT NULL,
-    action TEXT NOT NULL,
-    count INTEGER NOT NULL
-);
-"""
-
-_COLUMNS = (
-    "id, time, volunteer, kind, reason, reason_is_new, caller_name, "
-    "caller_phone, caller_email, fields, answer, note, follow_up, anonymized_at"
-)
 
 
 class CallStoreError(PermanenceError):
@@ -107,11 +76,6 @@ class AuditEntry:
     who: str
     action: str
     count: int
-
-
-def utc_key(moment: datetime) -> str:
-    """Return the sortable UTC text stored for an aware ``moment``."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")
 
 
 def _store_error(error: sqlite3.Error, path: Path) -> CallStoreError:
@@ -138,90 +102,6 @@ def _translated(path: Path) -> Iterator[None]:
         if isinstance(error, sqlite3.IntegrityError):
             raise
         raise _store_error(error, path) from error
-
-
-def _search_text(record: CallRecord) -> str:
-    parts = [record.caller_name, record.answer, record.note, record.reason]
-    parts += record.fields.values()
-    return fold(" \n ".join(part for part in parts if part))
-
-
-def _row_values(record: CallRecord) -> dict[str, Any]:
-    follow_up = record.follow_up
-    anonymized = record.anonymized_at
-    return {
-        "id": record.id,
-        "utc": utc_key(record.time),
-        "time": record.time.isoformat(),
-        "volunteer": record.volunteer,
-        "volunteer_key": fold(record.volunteer),
-        "kind": record.kind,
-        "reason": record.reason,
-        "reason_is_new": int(record.reason_is_new),
-        "caller_name": record.caller_name,
-        "name_key": fold(record.caller_name),
-        "caller_phone": record.caller_phone,
-        "caller_email": record.caller_email,
-        "fields": json.dumps(record.fields, ensure_ascii=False),
-        "answer": record.answer,
-        "note": record.note,
-        "follow_up": json.dumps(follow_up_to_dict(follow_up)) if follow_up else None,
-        "follow_up_open": int(record.has_open_follow_up),
-        "anonymized_at": anonymized.isoformat() if anonymized else None,
-        "search_text": _search_text(record),
-    }
-
-
-def _record(row: Sequence[Any]) -> CallRecord:
-    return CallRecord(
-        id=row[0],
-        time=datetime.fromisoformat(row[1]),
-        volunteer=row[2],
-        kind=row[3],
-        reason=row[4],
-        reason_is_new=bool(row[5]),
-        caller_name=row[6],
-        caller_phone=row[7],
-        caller_email=row[8],
-        fields=json.loads(row[9]),
-        answer=row[10],
-        note=row[11],
-        follow_up=follow_up_from_dict(json.loads(row[12])) if row[12] else None,
-        anonymized_at=datetime.fromisoformat(row[13]) if row[13] else None,
-    )
-
-
-def _like(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
-def _query_sql(query: CallQuery) -> tuple[str, list[Any]]:
-    clauses: list[str] = []
-    params: list[Any] = []
-    for condition, value in (
-        ("utc >= ?", utc_key(query.start) if query.start else None),
-        ("utc < ?", utc_key(query.end) if query.end else None),
-        ("reason = ?", query.reason or None),
-        ("volunteer_key = ?", fold(query.volunteer) or None),
-        ("kind = ?", query.kind or None),
-        (
-            "search_text LIKE ? ESCAPE '\\'",
-            _like(fold(query.text)) if query.text else None,
-        ),
-    ):
-        if value is not None:
-            clauses.append(condition)
-            params.append(value)
-    if query.open_only:
-        clauses.append("follow_up_open = 1")
-    where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
-    order = "DESC" if query.newest_first else "ASC"
-    sql = f"SELECT {_COLUMNS} FROM calls{where} ORDER BY utc {order}, id {order}"
-    if query.limit is not None:
-        sql += " LIMIT ?"
-        params.append(query.limit)
-    return sql, params
 
 
 class CallStore:
@@ -283,7 +163,7 @@ class CallStore:
     def _select(self, sql: str, params: Sequence[Any] = ()) -> list[CallRecord]:
         with _translated(self.path):
             rows = self.connection.execute(sql, params).fetchall()
-        return [_record(row) for row in rows]
+        return [record_from_row(row) for row in rows]
 
     # -- writing -----------------------------------------------------------
 
@@ -304,12 +184,12 @@ class CallStore:
             f":search_text, '{SHEET_PENDING}')"
         )
         with self._writing() as connection:
-            connection.executemany(sql, (_row_values(r) for r in records))
+            connection.executemany(sql, (row_values(r) for r in records))
 
     def replace_records(self, records: Iterable[CallRecord]) -> None:
         """Rewrite existing records; those already in the sheet become changed."""
         assignments = ", ".join(
-            f"{name} = :{name}" for name in _row_values_names() if name != "id"
+            f"{name} = :{name}" for name in row_names() if name != "id"
         )
         sql = (
             f"UPDATE calls SET {assignments}, revision = revision + 1, "
@@ -318,7 +198,7 @@ class CallStore:
         )
         with self._writing() as connection:
             for record in records:
-                if connection.execute(sql, _row_values(record)).rowcount != 1:
+                if connection.execute(sql, row_values(record)).rowcount != 1:
                     raise KeyError(record.id)
 
     def close_follow_up(self, id: str, by: str, note: str, at: datetime) -> CallRecord:
@@ -371,18 +251,18 @@ class CallStore:
 
     def get(self, id: str) -> CallRecord | None:
         """Return the record ``id``, or None."""
-        found = self._select(f"SELECT {_COLUMNS} FROM calls WHERE id = ?", (id,))
+        found = self._select(f"SELECT {COLUMNS} FROM calls WHERE id = ?", (id,))
         return found[0] if found else None
 
     def search(self, query: CallQuery) -> list[CallRecord]:
         """Return the records matching ``query`` (newest first by default)."""
-        sql, params = _query_sql(query)
+        sql, params = query_sql(query)
         return self._select(sql, params)
 
     def count(self, query: CallQuery) -> int:
         """Return how many records match ``query`` (ignoring its limit)."""
-        sql, params = _query_sql(replace(query, limit=None))
-        count_sql = "SELECT count(*) FROM (" + sql.replace(_COLUMNS, "1", 1) + ")"
+        sql, params = query_sql(replace(query, limit=None))
+        count_sql = "SELECT count(*) FROM (" + sql.replace(COLUMNS, "1", 1) + ")"
         with _translated(self.path):
             row = self.connection.execute(count_sql, params).fetchone()
         return int(row[0])
@@ -401,18 +281,18 @@ class CallStore:
         if not clauses:
             return []
         where = " OR ".join(clauses)
-        sql = f"SELECT {_COLUMNS} FROM calls WHERE {where} ORDER BY utc DESC LIMIT ?"
+        sql = f"SELECT {COLUMNS} FROM calls WHERE {where} ORDER BY utc DESC LIMIT ?"
         return self._select(sql, [*params, limit])
 
     def by_name(self, name: str) -> list[CallRecord]:
         """Return the records whose caller name matches (accents and case aside)."""
-        sql = f"SELECT {_COLUMNS} FROM calls WHERE name_key = ? ORDER BY utc"
+        sql = f"SELECT {COLUMNS} FROM calls WHERE name_key = ? ORDER BY utc"
         return self._select(sql, (fold(name),))
 
     def older_than(self, moment: datetime) -> list[CallRecord]:
         """Return the records made before ``moment`` and not yet anonymised."""
         sql = (
-            f"SELECT {_COLUMNS} FROM calls WHERE utc < ? "
+            f"SELECT {COLUMNS} FROM calls WHERE utc < ? "
             "AND anonymized_at IS NULL ORDER BY utc"
         )
         return self._select(sql, (utc_key(moment),))
@@ -420,23 +300,23 @@ class CallStore:
     def containing(self, text: str) -> list[CallRecord]:
         """Return the records whose texts contain ``text`` (accents aside)."""
         sql = (
-            f"SELECT {_COLUMNS} FROM calls WHERE search_text LIKE ? ESCAPE '\\' "
+            f"SELECT {COLUMNS} FROM calls WHERE search_text LIKE ? ESCAPE '\\' "
             "ORDER BY utc"
         )
-        return self._select(sql, (_like(fold(text)),))
+        return self._select(sql, (like_pattern(fold(text)),))
 
     # -- the sheet side ------------------------------------------------------
 
     def _for_sheet(self, state: str) -> list[CallRecord]:
         sql = (
-            f"SELECT {_COLUMNS}, revision FROM calls WHERE sheet_state = ? "
+            f"SELECT {COLUMNS}, revision FROM calls WHERE sheet_state = ? "
             "ORDER BY utc, id"
         )
         with _translated(self.path):
             rows = self.connection.execute(sql, (state,)).fetchall()
         for row in rows:
             self._seen[row[0]] = row[-1]
-        return [_record(row) for row in rows]
+        return [record_from_row(row) for row in rows]
 
     def pending_for_sheet(self) -> list[CallRecord]:
         """Return the records never confirmed in the sheet, oldest first."""
@@ -475,15 +355,6 @@ class CallStore:
         return str(row[0]) if row else None
 
 
-def _row_values_names() -> tuple[str, ...]:
-    return (
-        "id", "utc", "time", "volunteer", "volunteer_key", "kind", "reason",
-        "reason_is_new", "caller_name", "name_key", "caller_phone",
-        "caller_email", "fields", "answer", "note", "follow_up",
-        "follow_up_open", "anonymized_at", "search_text",
-    )  # fmt: skip
-
-
 def _clear_caller(record: CallRecord) -> CallRecord:
     return replace(record, caller_name="", caller_phone="", caller_email="", fields={})
 
@@ -503,7 +374,7 @@ def _prepare(connection: sqlite3.Connection) -> None:
         version = connection.execute("PRAGMA user_version").fetchone()[0]
         if version == 0:
             # executescript() would commit first: run the statements one by one.
-            for statement in _SCHEMA.split(";"):
+            for statement in SCHEMA.split(";"):
                 if statement.strip():
                     connection.execute(statement)
             connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")

@@ -10,8 +10,9 @@ failure becomes a ``SheetError`` whose ``kind`` tells the caller whether to
 retry later or to fix something.
 
 When ``PERMANENCE_SHEETS_ENDPOINT`` is set (tests, benchmarks), requests for
-``https://sheets.googleapis.com`` go to that local address instead; the
-credentials and their login run exactly as in real use.
+``https://sheets.googleapis.com`` (and Google's OAuth token address) go to
+that local address instead; the credentials and their login run exactly as
+in real use.
 
 gspread, google-auth and requests are imported inside the functions only.
 """
@@ -27,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 SHEETS_API = "https://sheets.googleapis.com"
+OAUTH_API = "https://oauth2.googleapis.com"
 ENDPOINT_VARIABLE = "PERMANENCE_SHEETS_ENDPOINT"
 TIMEOUT_VARIABLE = "PERMANENCE_SHEETS_TIMEOUT"
 SCOPES = ("https://www.googleapis.com/auth/spreadsheets",)
@@ -125,19 +127,32 @@ def _oauth_client(credentials: Credentials, interactive: bool) -> Any:
 
 
 def _redirect(session: Any, endpoint: str) -> None:
-    """Send the session's Sheets requests to ``endpoint``."""
+    """Send the session's Google requests to ``endpoint``.
+
+    The Sheets API, and the OAuth token refresh, which google-auth always
+    sends to Google's own token address for a personal account (its
+    separate session is a private attribute, hence the guard).
+    """
     from requests.adapters import HTTPAdapter
 
     class LoopbackAdapter(HTTPAdapter):
-        """Rewrites ``https://sheets.googleapis.com`` to the local endpoint."""
+        """Rewrites a Google address prefix to the local endpoint."""
+
+        def __init__(self, prefix: str) -> None:
+            super().__init__()
+            self.prefix = prefix
 
         def send(self, request: Any, *args: Any, **kwargs: Any) -> Any:
-            request.url = endpoint + request.url[len(SHEETS_API) :]
+            request.url = endpoint + request.url[len(self.prefix) :]
             return super().send(request, *args, **kwargs)
 
     # Proxies are chosen from the original https address: ignore them.
     session.trust_env = False
-    session.mount(SHEETS_API + "/", LoopbackAdapter())
+    session.mount(SHEETS_API + "/", LoopbackAdapter(SHEETS_API))
+    token_session = getattr(session, "_auth_request_session", None)
+    if token_session is not None:
+        token_session.trust_env = False
+        token_session.mount(OAUTH_API + "/", LoopbackAdapter(OAUTH_API))
 
 
 @contextmanager

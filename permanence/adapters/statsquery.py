@@ -2,24 +2,42 @@
 
 The figures need counts, not records: grouping in SQLite avoids building
 one Python object per call, which is what keeps ``permanence stats`` fast
-on a large log. The file is opened read-only and only the columns without
-callers' personal data are read (reason, time, volunteer, follow-up owner
-and dates). The schema is the one written by ``permanence.adapters.callstore``.
+on a large log. The file is opened read-only and no column holding a
+caller's personal data is read: only kinds, reasons, times, volunteers and
+the follow-up owner and dates.
+
+Speed comes from the call store's indexes (schema of
+``permanence.adapters.callstore``): counts by reason and by volunteer scan
+the small covering indexes ``(reason, utc)`` and ``(volunteer_key, utc)``
+instead of the table, then subtract the few shift events; the hour grid
+groups the covering index ``(kind, utc)``. ``+utc`` keeps SQLite from
+choosing the plain ``utc`` index, which would read every row of the table.
+Only the follow-up lead times need the table itself; that scan runs in a
+second thread on its own connection while the others run (SQLite releases
+the GIL while it works); so does the grouping of the hour grid.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
-from permanence.adapters.callstore import STORE_NAME, utc_key
+from permanence.adapters.callstore import STORE_NAME, CallStoreError, utc_key
+from permanence.calls.record import KINDS
+from permanence.i18n import _
 from permanence.workspace import Workspace
 
+_PERIOD = "+utc >= :start AND +utc < :end"
+_SHIFT_KINDS = ", ".join(f"'{kind}'" for kind in KINDS if kind != "call")
+_EVENTS = f"kind IN ({_SHIFT_KINDS}) AND utc >= :start AND utc < :end"
 _CALLS = "kind = 'call' AND utc >= :start AND utc < :end"
 # Follow-ups still open count whenever their call was made.
-_OPEN = "kind = 'call' AND utc < :end AND follow_up_open = 1"
+_OPEN = "+kind = 'call' AND utc < :end AND follow_up_open = 1"
 
 
 @dataclass(frozen=True)
@@ -32,17 +50,19 @@ class OpenRow:
     owner: str
 
 
-@dataclass(frozen=True)
+@dataclass
 class StoreTallies:
     """Raw aggregates of the calls of a period."""
 
-    by_reason: list[tuple[str, bool, int]]
-    by_volunteer: list[tuple[str, int]]
-    # (weekday 0=Sunday as SQLite's %w, local hour, calls)
-    by_weekday_hour: list[tuple[int, int, int]]
-    close_seconds: list[float]
-    open_count: int
-    oldest_open: list[OpenRow]
+    by_reason: dict[str, int] = field(default_factory=dict)
+    by_volunteer: dict[str, int] = field(default_factory=dict)
+    # "YYYY-MM-DDTHH" of the UTC hour -> calls; or of the local hour when
+    # the time zone has offsets that are not whole hours (``local_hours``).
+    by_hour: list[tuple[str, int]] = field(default_factory=list)
+    local_hours: bool = False
+    close_seconds: list[float] = field(default_factory=list)
+    open_count: int = 0
+    oldest_open: list[OpenRow] = field(default_factory=list)
 
 
 def store_path(workspace: Workspace) -> Path:
@@ -50,76 +70,123 @@ def store_path(workspace: Workspace) -> Path:
     return workspace.state_dir / STORE_NAME
 
 
+def _connect(path: Path) -> sqlite3.Connection:
+    return sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+
+
 def tally_calls(
-    path: Path, start: datetime, end: datetime, oldest: int = 5
+    path: Path,
+    start: datetime,
+    end: datetime,
+    oldest: int = 5,
+    whole_hour_zone: bool = True,
 ) -> StoreTallies:
     """Return the aggregates of the calls made in ``[start, end)``."""
     if not path.is_file():
-        return StoreTallies([], [], [], [], 0, [])
+        return StoreTallies()
     params = {"start": utc_key(start), "end": utc_key(end), "oldest": oldest}
-    connection = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
     try:
-        return _tally(connection, params)
+        return _tally(path, params, whole_hour_zone)
+    except sqlite3.Error as error:
+        message = _(
+            "the local call log {path} cannot be read ({error}): try again; if "
+            "it persists, run 'permanence calls' to check the log"
+        )
+        text = message.format(path=path, error=error)
+        raise CallStoreError(text, "corrupt", path) from error
+
+
+def _tally(path: Path, params: dict[str, Any], whole_hour_zone: bool) -> StoreTallies:
+    """Run the two long scans in threads while the short queries run here."""
+    closing = _Background(path, _close_seconds, params)
+    hours = _Background(path, _hours, {**params, "local": not whole_hour_zone})
+    closing.start()
+    hours.start()
+    connection = _connect(path)
+    try:
+        tallies = _counts(connection, params)
     finally:
         connection.close()
+        closing.join()
+        hours.join()
+    tallies.close_seconds = closing.result()
+    tallies.by_hour = hours.result()
+    tallies.local_hours = not whole_hour_zone
+    return tallies
 
 
-def _tally(connection: sqlite3.Connection, params: dict[str, object]) -> StoreTallies:
+def _counts(connection: sqlite3.Connection, params: dict[str, Any]) -> StoreTallies:
     run = connection.execute
-    by_reason = run(
-        f"SELECT reason, reason_is_new, count(*) FROM calls WHERE {_CALLS} "
-        "GROUP BY reason, reason_is_new",
+    events = run(
+        f"SELECT reason, volunteer_key, count(*) FROM calls WHERE {_EVENTS} "
+        "GROUP BY reason, volunteer_key",
         params,
     ).fetchall()
-    by_volunteer = run(
-        f"SELECT volunteer, count(*) FROM calls WHERE {_CALLS} GROUP BY volunteer",
-        params,
-    ).fetchall()
-    # ``time`` is the local ISO time: its date and hour are the local ones.
-    grid = run(
-        "SELECT CAST(strftime('%w', substr(time, 1, 10)) AS INTEGER), "
-        "CAST(substr(time, 12, 2) AS INTEGER), count(*) "
-        f"FROM calls WHERE {_CALLS} GROUP BY substr(time, 1, 13)",
-        params,
-    ).fetchall()
+    by_reason = dict(
+        run(
+            f"SELECT reason, count(*) FROM calls WHERE {_PERIOD} GROUP BY reason",
+            params,
+        ).fetchall()
+    )
+    by_key = dict(
+        run(
+            f"SELECT volunteer_key, count(*) FROM calls WHERE {_PERIOD} "
+            "GROUP BY volunteer_key",
+            params,
+        ).fetchall()
+    )
+    for reason, key, count in events:
+        by_reason[reason] = by_reason.get(reason, 0) - count
+        by_key[key] = by_key.get(key, 0) - count
     return StoreTallies(
-        by_reason=[(r, bool(new), n) for r, new, n in by_reason],
-        by_volunteer=by_volunteer,
-        by_weekday_hour=_merge_grid(grid),
-        close_seconds=_close_seconds(connection, params),
-        open_count=_open_count(connection, params),
+        by_reason={reason: n for reason, n in by_reason.items() if n},
+        by_volunteer=_named(connection, by_key),
+        open_count=run(f"SELECT count(*) FROM calls WHERE {_OPEN}", params).fetchone()[
+            0
+        ],
         oldest_open=_oldest_open(connection, params),
     )
 
 
-def _merge_grid(rows: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
-    merged: dict[tuple[int, int], int] = {}
-    for weekday, hour, count in rows:
-        merged[(weekday, hour)] = merged.get((weekday, hour), 0) + count
-    return [(day, hour, count) for (day, hour), count in sorted(merged.items())]
+def _named(connection: sqlite3.Connection, by_key: dict[str, int]) -> dict[str, int]:
+    """Return the counts under each volunteer's latest spelling of their name."""
+    named: dict[str, int] = {}
+    for key, count in by_key.items():
+        if not count:
+            continue
+        row = connection.execute(
+            "SELECT volunteer FROM calls WHERE volunteer_key = ? "
+            "ORDER BY utc DESC LIMIT 1",
+            (key,),
+        ).fetchone()
+        name = row[0] if row else key
+        named[name] = named.get(name, 0) + count
+    return named
 
 
-def _close_seconds(
-    connection: sqlite3.Connection, params: dict[str, object]
-) -> list[float]:
+def _hours(connection: sqlite3.Connection, params: dict[str, Any]) -> list[Any]:
+    # The UTC hour maps to one local hour only when the offset is whole
+    # hours; elsewhere the local time column is grouped (slower, exact).
+    column = "time" if params["local"] else "utc"
+    return connection.execute(
+        f"SELECT substr({column}, 1, 13), count(*) FROM calls WHERE {_CALLS} "
+        "GROUP BY 1",
+        params,
+    ).fetchall()
+
+
+def _close_seconds(connection: sqlite3.Connection, params: dict[str, Any]) -> list[Any]:
     rows = connection.execute(
         "SELECT (julianday(json_extract(follow_up, '$.done_at')) "
-        "- julianday(time)) * 86400.0 FROM calls "
+        "- julianday(time)) * 86400.0 FROM calls NOT INDEXED "
         f"WHERE {_CALLS} AND follow_up IS NOT NULL AND follow_up_open = 0",
         params,
     ).fetchall()
     return [float(row[0]) for row in rows if row[0] is not None]
 
 
-def _open_count(connection: sqlite3.Connection, params: dict[str, object]) -> int:
-    row = connection.execute(
-        f"SELECT count(*) FROM calls WHERE {_OPEN}", params
-    ).fetchone()
-    return int(row[0])
-
-
 def _oldest_open(
-    connection: sqlite3.Connection, params: dict[str, object]
+    connection: sqlite3.Connection, params: dict[str, Any]
 ) -> list[OpenRow]:
     rows = connection.execute(
         "SELECT id, time, reason, coalesce(json_extract(follow_up, '$.owner'), '') "
@@ -127,3 +194,36 @@ def _oldest_open(
         params,
     ).fetchall()
     return [OpenRow(*row) for row in rows]
+
+
+class _Background(threading.Thread):
+    """Runs one query function on its own read-only connection."""
+
+    def __init__(
+        self,
+        path: Path,
+        query: Callable[[sqlite3.Connection, dict[str, Any]], list[Any]],
+        params: dict[str, Any],
+    ) -> None:
+        super().__init__(daemon=True)
+        self.path = path
+        self.query = query
+        self.params = params
+        self.rows: list[Any] = []
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            connection = _connect(self.path)
+            try:
+                self.rows = self.query(connection, self.params)
+            finally:
+                connection.close()
+        except BaseException as error:  # handed to the caller in result()
+            self.error = error
+
+    def result(self) -> list[Any]:
+        """Return the query's rows, or raise the error it met."""
+        if self.error is not None:
+            raise self.error
+        return self.rows

@@ -14,48 +14,24 @@ from typing import Any
 
 import yaml
 
+from permanence.adapters.located import LocatedDict, LocatedList, Position
 from permanence.errors import InvalidInputError, Problem
 from permanence.i18n import _
 
-Position = tuple[int, int]
+__all__ = [
+    "LocatedDict",
+    "LocatedList",
+    "Position",
+    "load_yaml_file",
+    "parse_yaml",
+    "read_text",
+    "unknown_key_problems",
+]
 
 try:
     _BaseLoader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
 except AttributeError:  # PyYAML built without libyaml
     _BaseLoader = yaml.SafeLoader
-
-
-class LocatedDict(dict[Any, Any]):
-    """A mapping that knows where each of its keys and values starts."""
-
-    start: Position = (1, 1)
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.key_positions: dict[Any, Position] = {}
-        self.value_positions: dict[Any, Position] = {}
-
-    def key_at(self, key: Any) -> Position:
-        """Return the position of ``key``, or of the mapping if it is absent."""
-        return self.key_positions.get(key, self.start)
-
-    def value_at(self, key: Any) -> Position:
-        """Return the position of the value of ``key``."""
-        return self.value_positions.get(key, self.key_at(key))
-
-
-class LocatedList(list[Any]):
-    """A sequence that knows where each of its items starts."""
-
-    start: Position = (1, 1)
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.positions: list[Position] = []
-
-    def item_at(self, index: int) -> Position:
-        """Return the position of item ``index``."""
-        return self.positions[index] if index < len(self.positions) else self.start
 
 
 def _position(node: yaml.Node) -> Position:
@@ -112,7 +88,7 @@ _LocatingLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_text)
 def parse_yaml(text: str, path: Path | None) -> Any:
     """Parse ``text``; raise ``InvalidInputError`` naming the line on bad syntax."""
     try:
-        return yaml.load(text, Loader=_LocatingLoader)  # noqa: S506 - safe loader
+        return yaml.load(text, Loader=_LocatingLoader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else None

@@ -67,7 +67,7 @@ def _days_in_month(year: int, month: int) -> int:
 
 def scrub_name(text: str, name: str) -> str:
     """Return ``text`` with ``name`` masked (accents and case ignored)."""
-    wanted = fold(name).split()
+    wanted = WORD.findall(fold(name))
     if not wanted or not text:
         return text
     words = list(WORD.finditer(text))

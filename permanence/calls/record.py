@@ -16,7 +16,6 @@ and ``u``, which are easily mistaken for ``1``, ``0`` or ``v``.
 from __future__ import annotations
 
 import os
-import re
 import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -24,7 +23,6 @@ from typing import Any
 
 KINDS = ("call", "shift_started", "shift_ended")
 ID_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
-ID_PATTERN = re.compile(r"^\d{8}-\d{6}-[0-9a-hjkmnp-tv-z]{4}$")
 SHEET_PENDING = "pending"  # never confirmed in the sheet
 SHEET_DONE = "in_sheet"  # the sheet row matches the record
 SHEET_CHANGED = "changed"  # in the sheet, but the row must be rewritten

@@ -8,12 +8,10 @@ volunteer can fix them all at once.
 from __future__ import annotations
 
 import importlib
-import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from permanence.calls.callsettings import CallSettings
 from permanence.calls.contact import parse_email, parse_phone
 from permanence.calls.reasons import GuideReasons, is_other, match_reasons
 from permanence.calls.record import CallRecord, FollowUp, new_call_id
@@ -21,9 +19,9 @@ from permanence.calls.values import parse_date, parse_field, parse_moment
 from permanence.errors import PermanenceError
 from permanence.i18n import _
 from permanence.knowledge import CallReason
+from permanence.settings import Settings
 from permanence.workspace import Workspace
 
-log = logging.getLogger(__name__)
 MAX_FUTURE = timedelta(minutes=5)
 INPUT_KEYS = (
     "reason", "new_reason", "caller", "phone", "email", "fields", "answer",
@@ -156,7 +154,7 @@ def default_owner(reason: CallReason | None) -> tuple[str, str]:
 class _Builder:
     """Checks one ``CallInput``, collecting problems."""
 
-    def __init__(self, guide: GuideReasons, settings: CallSettings) -> None:
+    def __init__(self, guide: GuideReasons, settings: Settings) -> None:
         self.guide = guide
         self.settings = settings
         self.problems: list[InputProblem] = []
@@ -208,7 +206,7 @@ class _Builder:
 
 
 def build_record(
-    given: CallInput, guide: GuideReasons, settings: CallSettings, now: datetime
+    given: CallInput, guide: GuideReasons, settings: Settings, now: datetime
 ) -> CallRecord:
     """Return the checked record of ``given``; raise ``CallInputError``."""
     builder = _Builder(guide, settings)
@@ -252,7 +250,7 @@ def unknown_volunteer_message() -> str:
 
 
 def current_volunteer(
-    workspace: Workspace, settings: CallSettings, at: datetime
+    workspace: Workspace, settings: Settings, at: datetime
 ) -> str | None:
     """Return the volunteer on duty at ``at`` according to the schedule, if known.
 
@@ -264,14 +262,17 @@ def current_volunteer(
         schedule = schedule_module.load_schedule(workspace)
         found = schedule_module.on_duty(schedule, at)
     except (ImportError, AttributeError, PermanenceError) as error:
-        log.debug("the schedule cannot tell who is on duty: %s", error)
+        import logging  # only here: logging costs start-up time
+
+        logger = logging.getLogger(__name__)
+        logger.debug("the schedule cannot tell who is on duty: %s", error)
         return None
     names = [str(getattr(item, "name", item)) for item in found]
     return names[0] if len(names) == 1 else None
 
 
 def resolve_volunteer(
-    explicit: str | None, workspace: Workspace, settings: CallSettings, at: datetime
+    explicit: str | None, workspace: Workspace, settings: Settings, at: datetime
 ) -> str:
     """Return who is logging: ``--as``, the user's config, or the schedule."""
     if explicit and explicit.strip():

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import importlib
 import json
-import logging
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -26,7 +25,6 @@ from permanence.workspace import Workspace
 if TYPE_CHECKING:
     from permanence.settings import Settings
 
-log = logging.getLogger(__name__)
 RESCUE_DIR = "rescue"
 
 
@@ -44,6 +42,12 @@ class RescuedError(CallStoreError):
         )
         self.exit_code = cause.exit_code
         self.files = files
+
+
+def _logger() -> Any:
+    import logging  # only when there is something to log: it costs start-up time
+
+    return logging.getLogger(__name__)
 
 
 def rescue_dir(workspace: Workspace) -> Path:
@@ -91,7 +95,7 @@ def import_rescued(store: CallStore, workspace: Workspace) -> list[str]:
         try:
             record = record_from_dict(json.loads(path.read_text(encoding="utf-8")))
         except (OSError, ValueError, KeyError, TypeError) as error:
-            log.warning(
+            _logger().warning(
                 "rescue file %s cannot be read (%s): left in place", path, error
             )
             continue
@@ -125,7 +129,7 @@ def push_to_sheet(
     try:
         sheetsync: Any = importlib.import_module("permanence.sheetsync")
     except ImportError:
-        log.debug("no sheet module: records stay in the local log")
+        _logger().debug("no sheet module: records stay in the local log")
         return None
     if store is None:
         with CallStore.open(workspace) as opened:

@@ -14,10 +14,10 @@ from permanence.cli import context
 from permanence.i18n import N_, _
 
 if TYPE_CHECKING:
-    from permanence.calls.callsettings import CallSettings
     from permanence.calls.reasons import GuideReasons
     from permanence.calls.record import CallRecord
     from permanence.calls.recording import CallInput, InputProblem
+    from permanence.settings import Settings
 
 T = TypeVar("T")
 
@@ -181,14 +181,15 @@ def log_command(
         ),
     ] = False,
 ) -> None:
-    from permanence.calls.callsettings import load_call_settings
     from permanence.calls.reasons import load_reasons
     from permanence.calls.recording import CallInput, resolve_volunteer
+    from permanence.settings import workspace_settings
 
     workspace = context.workspace()
-    settings = load_call_settings(workspace)
+    settings = workspace_settings(workspace)
     now = datetime.now(settings.zone)
     guide = load_reasons(workspace)
+    _import_rescued_calls()
     who = resolve_volunteer(volunteer, workspace, settings, now)
     if from_json:
         _log_json(guide, settings, who, now)
@@ -212,6 +213,24 @@ def log_command(
     _save([record], settings)
 
 
+def _import_rescued_calls() -> None:
+    """Move calls rescued earlier into the log, before logging a new one."""
+    from permanence.adapters.callstore import CallStore, CallStoreError
+    from permanence.calls.rescue import import_rescued, rescue_dir
+
+    workspace = context.workspace()
+    if not rescue_dir(workspace).is_dir():
+        return
+    try:
+        with CallStore.open(workspace) as store:
+            imported = import_rescued(store, workspace)
+    except CallStoreError:
+        return  # saving the new call reports the problem and rescues it too
+    if imported:
+        message = _("Moved into the call log after a problem: {ids}")
+        _say(message.format(ids=", ".join(imported)))
+
+
 def _parse_field_options(options: list[str]) -> dict[str, str]:
     from permanence.errors import UserInputError
 
@@ -232,21 +251,22 @@ def _option_name(key: str) -> str:
 
 
 def _build_from_options(
-    given: CallInput, guide: GuideReasons, settings: CallSettings, now: datetime
+    given: CallInput, guide: GuideReasons, settings: Settings, now: datetime
 ) -> CallRecord:
     from permanence.calls.recording import CallInputError, build_record
-    from permanence.errors import UserInputError
+    from permanence.errors import InvalidInputError, Problem
 
     try:
         return build_record(given, guide, settings, now)
     except CallInputError as error:
-        lines = [f"{_option_name(p.key)}: {p.message}" for p in error.problems]
-        raise UserInputError("\n  ".join(["", *lines]).lstrip("\n")) from error
+        # Each problem is located by the option to fix, as files are by path.
+        problems = [
+            Problem(Path(_option_name(p.key)), p.message) for p in error.problems
+        ]
+        raise InvalidInputError(problems) from error
 
 
-def _log_json(
-    guide: GuideReasons, settings: CallSettings, who: str, now: datetime
-) -> None:
+def _log_json(guide: GuideReasons, settings: Settings, who: str, now: datetime) -> None:
     import json
 
     from permanence.errors import InvalidInputError, Problem
@@ -267,7 +287,7 @@ def _log_json(
 def _records_from_json(
     items: list[object],
     guide: GuideReasons,
-    settings: CallSettings,
+    settings: Settings,
     who: str,
     now: datetime,
 ) -> tuple[list[CallRecord], list[str]]:
@@ -300,7 +320,7 @@ def _asked(question: Callable[[], T]) -> T:
 
 
 def _log_interactive(
-    guide: GuideReasons, settings: CallSettings, who: str, now: datetime
+    guide: GuideReasons, settings: Settings, who: str, now: datetime
 ) -> None:
     from permanence.calls.recording import CallInputError
     from permanence.cli.calls_dialogue import Dialogue
@@ -319,7 +339,7 @@ def _log_interactive(
     _save([record], settings)
 
 
-def _save(records: list[CallRecord], settings: CallSettings) -> None:
+def _save(records: list[CallRecord], settings: Settings) -> None:
     from permanence.calls.rescue import push_to_sheet, save_calls
 
     workspace = context.workspace()

@@ -73,12 +73,12 @@ def calls_command(
     ] = False,
 ) -> None:
     from permanence.adapters.callstore import CallStore
-    from permanence.calls.callsettings import load_call_settings
     from permanence.calls.queries import SearchOptions, build_query
     from permanence.cli import calls_render
+    from permanence.settings import workspace_settings
 
     workspace = context.workspace()
-    settings = load_call_settings(workspace)
+    settings = workspace_settings(workspace)
     options = SearchOptions(
         start, end, since, reason, volunteer, text, open_only, limit
     )
@@ -104,15 +104,15 @@ def followups_command(
     ] = False,
 ) -> None:
     from permanence.adapters.callstore import CallStore
-    from permanence.calls.callsettings import load_call_settings
     from permanence.calls.queries import open_follow_ups
     from permanence.cli import calls_render, output
     from permanence.errors import UserInputError
+    from permanence.settings import workspace_settings
 
     if limit < 1:
         raise UserInputError(_("--limit must be 1 or more"))
     workspace = context.workspace()
-    settings = load_call_settings(workspace)
+    settings = workspace_settings(workspace)
     now = datetime.now(settings.zone)
     with CallStore.open(workspace) as store:
         found = open_follow_ups(store, limit)
@@ -123,12 +123,12 @@ def followups_command(
 
 
 def _who(explicit: str, now: datetime) -> str:
-    from permanence.calls.callsettings import load_call_settings
     from permanence.calls.recording import resolve_volunteer, unknown_volunteer_message
     from permanence.errors import UserInputError
+    from permanence.settings import workspace_settings
 
     workspace = context.workspace()
-    who = resolve_volunteer(explicit, workspace, load_call_settings(workspace), now)
+    who = resolve_volunteer(explicit, workspace, workspace_settings(workspace), now)
     if not who:
         raise UserInputError(unknown_volunteer_message())
     return who
@@ -151,13 +151,13 @@ def done_command(
     ] = "",
 ) -> None:
     from permanence.adapters.callstore import CallStore
-    from permanence.calls.callsettings import load_call_settings
     from permanence.calls.queries import close_follow_up
     from permanence.calls.rescue import push_to_sheet
     from permanence.cli.calls_render import say_sheet_outcome
+    from permanence.settings import workspace_settings
 
     workspace = context.workspace()
-    settings = load_call_settings(workspace)
+    settings = workspace_settings(workspace)
     now = datetime.now(settings.zone)
     who = _who(volunteer, now)
     with CallStore.open(workspace) as store:
@@ -169,12 +169,12 @@ def done_command(
 
 
 def _privacy_request(volunteer: str, dry_run: bool) -> PrivacyRequest:
-    from permanence.calls.callsettings import load_call_settings
     from permanence.calls.privacy import PrivacyRequest
     from permanence.calls.reasons import load_reasons
+    from permanence.settings import workspace_settings
 
     workspace = context.workspace()
-    settings = load_call_settings(workspace)
+    settings = workspace_settings(workspace)
     now = datetime.now(settings.zone)
     return PrivacyRequest(
         workspace=workspace,
@@ -206,12 +206,12 @@ def _report(report: PrivacyReport) -> None:
 
 
 def _push_after(report: PrivacyReport) -> None:
-    from permanence.calls.callsettings import load_call_settings
     from permanence.calls.rescue import push_to_sheet
     from permanence.cli.calls_render import say_sheet_outcome
+    from permanence.settings import workspace_settings
 
     workspace = context.workspace()
-    settings = load_call_settings(workspace)
+    settings = workspace_settings(workspace)
     if report.changed and not report.dry_run and settings.sheet is not None:
         say_sheet_outcome(push_to_sheet(workspace, context.settings()))
 
@@ -229,11 +229,11 @@ def purge_command(
     ] = "",
 ) -> None:
     from permanence.adapters.callstore import CallStore
-    from permanence.calls.callsettings import load_call_settings
     from permanence.calls.privacy import purge
+    from permanence.settings import workspace_settings
 
     request = _privacy_request(volunteer, dry_run)
-    months = load_call_settings(request.workspace).retention_months
+    months = workspace_settings(request.workspace).retention_months
     with CallStore.open(request.workspace) as store:
         report = purge(store, request, months)
     _report(report)

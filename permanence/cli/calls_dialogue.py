@@ -2,17 +2,16 @@
 
 A value that cannot be used is asked again on its own, so nothing already
 typed needs typing again. Ctrl-C or end of input before the confirmation
-raises ``typer.Abort``: the command then says that nothing was saved.
+raises ``KeyboardInterrupt`` or ``EOFError``: the command then says that
+nothing was saved.
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from datetime import datetime
 
-import typer
-
-from permanence.calls.callsettings import CallSettings
 from permanence.calls.contact import parse_email, parse_phone
 from permanence.calls.reasons import GuideReasons, faq_for_reason, is_other
 from permanence.calls.reasons import match_reasons as find_reasons
@@ -27,7 +26,21 @@ from permanence.calls.values import parse_date, parse_field, parse_yes_no
 from permanence.cli import output
 from permanence.i18n import _
 from permanence.knowledge import CallReason, ReasonField
+from permanence.settings import Settings
 from permanence.workspace import Workspace
+
+
+def read_answer(label: str, default: str = "") -> str:
+    """Print ``label`` on stderr and return the line typed (EOF ends the call).
+
+    Click's prompt writes a space on stdout, which carries data only; the
+    prompt is therefore written here, and ``input()`` keeps line editing.
+    """
+    shown = f"{label} [{default}]: " if default else f"{label}: "
+    sys.stderr.write(shown)
+    sys.stderr.flush()
+    typed = input()
+    return typed.strip() or default
 
 
 def ask(
@@ -38,10 +51,7 @@ def ask(
 ) -> str:
     """Ask until the answer passes ``check``; return it as checked."""
     while True:
-        typed = typer.prompt(
-            label, default=default, show_default=bool(default), err=True
-        )
-        text = str(typed).strip()
+        text = read_answer(label, default)
         if not text:
             if not required:
                 return ""
@@ -64,7 +74,7 @@ class Dialogue:
     """Asks the questions of one call and builds its record."""
 
     def __init__(
-        self, workspace: Workspace, settings: CallSettings, guide: GuideReasons
+        self, workspace: Workspace, settings: Settings, guide: GuideReasons
     ) -> None:
         self.workspace = workspace
         self.settings = settings

@@ -105,22 +105,20 @@ def print_calls_table(records: list[CallRecord]) -> None:
 
 
 def print_follow_ups(found: OpenFollowUps, now: datetime) -> None:
-    """Print open follow-ups grouped by owner, with their age."""
-    console = output.stdout()
+    """Print open follow-ups grouped by owner, with their age (plain text)."""
     if not found.groups:
-        console.print(_("No open follow-up."))
+        output.say(_("No open follow-up."))
         return
+    lines = []
     for group in found.groups:
-        console.print(f"{group.owner or _('(nobody)')}", style="bold", markup=False)
+        lines.append(group.owner or _("(nobody)"))
         for record in group.records:
-            age = age_in_days(record, now)
-            days = ngettext("{n} day", "{n} days", age).format(n=age)
+            days = _("{n} d").format(n=age_in_days(record, now))  # no plural: a column
             due = record.follow_up.due if record.follow_up else None
             due_text = f" — {_('due')} {due:%d/%m/%Y}" if due else ""
-            line = f"  {record.id}  {days}{due_text}  {record.reason}"
-            console.print(
-                line + f"  {short(record.note or record.answer, 50)}", markup=False
-            )
+            text = short(record.note or record.answer, 50)
+            lines.append(f"  {record.id}  {days}{due_text}  {record.reason}  {text}")
+    sys.stdout.write("\n".join(lines) + "\n")
     if found.total > found.shown:
         hidden = found.total - found.shown
         output.say(_("… and {n} more (use --limit to see them)").format(n=hidden))

@@ -49,10 +49,8 @@ def workspace() -> Workspace:
 def settings() -> Settings:
     """Return the workspace's settings, loaded once, and apply its language."""
     if options._settings is None:
-        # Imported here: reading settings needs the YAML parser, which the
-        # fastest commands (``faq`` on a warm cache) never load.
-        from permanence.settings import load_settings
+        from permanence.settings import workspace_settings
 
-        options._settings = load_settings(workspace().shifts_file)
+        options._settings = workspace_settings(workspace())
         set_language(options._settings.language)
     return options._settings

@@ -148,7 +148,8 @@ def _request(
 
     moment = _moment(at, settings)
     schedule = _schedule(given=bool(volunteer))
-    who = choose_volunteer(schedule, moment, volunteer, user_value("volunteer"))
+    configured = "" if volunteer.strip() else user_value("volunteer")
+    who = choose_volunteer(schedule, moment, volunteer, configured)
     if note is None:  # only "end" asks, and only when --note is not given
         note = _ask_notes()
     request = HandoffRequest(who, moment, links=dict(settings.links), note=note)
@@ -301,13 +302,14 @@ class _Delivery:
         from permanence.cli import output
         from permanence.cli.report_render import to_markdown, to_text
         from permanence.errors import UnavailableError
+        from permanence.invitations.messages import sender_of
         from permanence.userconfig import user_value
 
         smtp, settings = self.settings.smtp, self.settings
         assert smtp is not None  # checked in __init__
         body = to_text(report) if self.plain else to_markdown(report)
-        sender = (settings.name, smtp.sender or smtp.user or settings.team_email)
-        message = compose_message(sender, ("", settings.team_email), report.title, body)
+        recipient = ("", settings.team_email)
+        message = compose_message(sender_of(settings), recipient, report.title, body)
         password = smtp_password(smtp, user_value("smtp_password_env"))
         sent = send_messages(smtp, password, [message])
         if sent.refused:

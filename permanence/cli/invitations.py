@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -61,8 +62,12 @@ def invites_command(
     plan = _plan(first, last, "--to")
     written = write_invitations(context.workspace(), plan, folder, datetime.now(UTC))
     _print_files(written)
-    message = _("{count} calendar file(s) written in {folder}.")
-    output.say(message.format(count=len(written), folder=folder))
+    rewritten = sum(1 for item in written if item.rewritten)
+    message = _("{count} calendar file(s) written in {folder}, {same} unchanged.")
+    same = len(written) - rewritten
+    # A plain line: loading Rich's console for it would cost more than the
+    # rest of a run where no file changed.
+    print(message.format(count=rewritten, folder=folder, same=same), file=sys.stderr)
 
 
 def send_command(
@@ -95,6 +100,9 @@ def send_command(
         _print_messages(messages, plan, as_json)
         if not messages:
             output.say(_("Nothing to send: every volunteer is up to date."))
+        else:
+            message = _("Dry run: {count} message(s) would be sent; nothing was sent.")
+            output.say(message.format(count=len(messages)))
         return
     result = _send(plan, messages)
     _print_messages(result.sent, plan, as_json)
@@ -106,7 +114,7 @@ def _plan(first: str | None, last: str | None, last_option: str) -> Plan:
 
     from permanence.cli.schedule import parse_day
     from permanence.invitations.plan import Window, default_window, plan_invitations
-    from permanence.invitations.state import read_state
+    from permanence.invitations.state import read_history
     from permanence.schedule import load_schedule
 
     settings = context.settings()
@@ -121,8 +129,8 @@ def _plan(first: str | None, last: str | None, last_option: str) -> Plan:
 
         message = _("{option} must not be before --from")
         raise UserInputError(message.format(option=last_option))
-    state = read_state(context.workspace())
-    return plan_invitations(schedule, settings, window, state)
+    history = read_history(context.workspace())
+    return plan_invitations(schedule, settings, window, history)
 
 
 def _send(plan: Plan, messages: list[Outgoing]) -> SendResult:
@@ -199,14 +207,11 @@ def _print_table(rows: list[dict[str, object]]) -> None:
 
 
 def _print_files(written: list[WrittenFile]) -> None:
-    from rich.table import Table
-
-    table = Table()
-    table.add_column(_("File"))
-    table.add_column(_("Volunteer"))
-    table.add_column(_("Method"))
-    table.add_column(_("Events"), justify="right")
+    """Print one line per file written: name, volunteer, METHOD, events."""
+    width = max(len(item.path.name) for item in written) if written else 0
     for item in written:
         who = item.volunteer_id or _("team")
-        table.add_row(item.path.name, who, item.method, str(item.events))
-    output.stdout().print(table)
+        name = item.path.name.ljust(width)
+        state = _("written") if item.rewritten else _("unchanged")
+        line = f"{name}  {who:<20}  {item.method:<8}  {item.events:>5}  {state}"
+        sys.stdout.write(line + "\n")

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from permanence.cli import context
+from permanence.cli import context, invitations
 from permanence.i18n import N_, _
 
 if TYPE_CHECKING:
@@ -19,7 +19,7 @@ TODAY_HELP = N_("Take this date (YYYY-MM-DD) as today.")
 
 
 def register(app: typer.Typer) -> None:
-    """Add the ``schedule`` group and the ``who`` command to the root app."""
+    """Add the ``schedule`` group (with its invitations) and ``who`` to the root app."""
     group = typer.Typer(
         help=N_("Check and show the shifts written in shifts.yaml."),
         no_args_is_help=True,
@@ -49,6 +49,7 @@ def register(app: typer.Typer) -> None:
             "permanence schedule standin mardi-soir --date 2026-12-08"
         ),
     )(standin_command)
+    invitations.register(group)
     app.add_typer(group, name="schedule")
     app.command(
         "who",
@@ -215,12 +216,12 @@ def who_command(
     as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
     from permanence.cli import who_render as render
-    from permanence.schedule import current_shifts, next_shift
+    from permanence.schedule import current_shifts, next_shifts
 
     schedule = _load()
     moment = parse_moment(at, schedule)
     now = current_shifts(schedule, moment)
-    upcoming = next_shift(schedule, max([moment, *(s.end for s in now)]))
+    upcoming = next_shifts(schedule, moment)
     if as_json:
         render.print_who_json(schedule, moment, now, upcoming)
     else:

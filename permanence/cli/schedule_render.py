@@ -88,9 +88,10 @@ def _print_overloads(report: CoverageReport) -> None:
             )
         )
         for shift in overload.shifts:
-            print(
-                f"        {format_span(shift.start, shift.end)}  {shift.occurrence_id}"
-            )
+            when = format_span(shift.start, shift.end)
+            print(f"        {when}  {shift.occurrence_id}")
+        last = overload.shifts[-1].occurrence_id
+        print(f"        {last}: {candidates_text(overload.candidates)}")
 
 
 def _print_conflicts(report: CoverageReport) -> None:
@@ -153,6 +154,7 @@ def report_json(report: CoverageReport) -> dict[str, Any]:
                 "week": f"{o.week[0]}-W{o.week[1]:02d}",
                 "max_per_week": o.volunteer.max_per_week,
                 "shifts": [s.occurrence_id for s in o.shifts],
+                "candidates": [candidate_json(c) for c in o.candidates],
             }
             for o in report.overloads
         ],

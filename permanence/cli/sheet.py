@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from permanence.cli import context, output
-from permanence.i18n import N_, _, ngettext
+from permanence.i18n import N_, _
 
 if TYPE_CHECKING:
     from permanence.settings import SheetSettings
@@ -99,12 +99,8 @@ def _show_report(report: PushReport, as_json: bool) -> None:
 
 
 def _waiting_line(report: PushReport) -> str:
-    nothing_lost = ngettext(
-        "{problem}: {n} record waits in the local log, nothing is lost.",
-        "{problem}: {n} records wait in the local log, nothing is lost.",
-        report.waiting,
-    )
-    return nothing_lost.format(problem=report.problem, n=report.waiting)
+    message = _("{problem}: waiting in the local log: {n}; nothing is lost.")
+    return message.format(problem=report.problem, n=report.waiting)
 
 
 def _show_plan(plan: SyncPlan, as_json: bool) -> None:

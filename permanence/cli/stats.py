@@ -12,7 +12,8 @@ from permanence.cli import context
 from permanence.i18n import N_, _
 
 if TYPE_CHECKING:
-    from permanence.settings import Settings
+    from zoneinfo import ZoneInfo
+
     from permanence.stats import Period
 
 DEFAULT_SPAN = "30d"
@@ -78,14 +79,14 @@ def stats_command(
 
     if as_json and as_csv:
         raise UserInputError(_("choose one of --json and --csv"))
-    settings = context.settings()
-    now = datetime.now(settings.zone)
-    period = _period(since, first, last, settings, now)
-    figures = collect_figures(context.workspace(), period, now)
+    zone, association = _zone_and_name()
+    now = datetime.now(zone)
+    period = _period(since, first, last, zone, now)
+    figures = collect_figures(context.workspace(), period, zone, now)
     if html is not None:
         from permanence.cli.report_html import figures_html
 
-        html.write_text(figures_html(figures, settings.name, now), encoding="utf-8")
+        html.write_text(figures_html(figures, association, now), encoding="utf-8")
         output.say(_("Report written to {path}").format(path=html))
     if as_json:
         from permanence.cli.stats_render import figures_json
@@ -101,9 +102,25 @@ def stats_command(
         print_figures(output.stdout(), figures)
 
 
-def _period(
-    since: str, first: str, last: str, settings: Settings, now: datetime
-) -> Period:
+def _zone_and_name() -> tuple[ZoneInfo, str]:
+    """Return the association's time zone and name.
+
+    They come from the schedule, read from its cache when ``shifts.yaml``
+    has not changed, which spares the YAML parser; a schedule with problems
+    (irrelevant to the figures) falls back on the settings alone.
+    """
+    from permanence.errors import InvalidInputError
+    from permanence.schedule import load_schedule
+
+    try:
+        schedule = load_schedule(context.workspace())
+    except InvalidInputError:
+        settings = context.settings()
+        return settings.zone, settings.name
+    return schedule.zone, schedule.name
+
+
+def _period(since: str, first: str, last: str, zone: ZoneInfo, now: datetime) -> Period:
     """Return the period asked for: ``--since``, or ``--from``/``--to``."""
     from permanence.calls.values import parse_date, parse_span
     from permanence.errors import UserInputError
@@ -119,7 +136,7 @@ def _period(
                 raise UserInputError(_("--to needs --from: give the first day too"))
             if end < start:
                 raise UserInputError(_("--to is before --from: swap the two dates"))
-            return period_between(start, end, settings.zone)
+            return period_between(start, end, zone)
         span = parse_span(since or DEFAULT_SPAN)
     except ValueError as error:
         raise UserInputError(str(error)) from error

@@ -16,22 +16,27 @@ from permanence.schedule.model import Schedule, Shift
 
 
 def print_who(
-    schedule: Schedule, at: datetime, now: list[Shift], upcoming: Shift | None
+    schedule: Schedule, at: datetime, now: list[Shift], upcoming: list[Shift]
 ) -> None:
     """Print who is on duty at ``at`` and who comes next."""
     print(styled(f"{format_day(at.date())} {format_clock(at)}", bold=True))
     if now:
+        # Shifts ending together are listed under one heading.
+        by_end: dict[datetime, list[Shift]] = {}
         for shift in now:
-            message = _("On duty until {end}:")
-            print(message.format(end=format_clock(shift.end)))
-            _print_people(schedule, shift)
+            by_end.setdefault(shift.end, []).append(shift)
+        for end, shifts in sorted(by_end.items()):
+            print(_("On duty until {end}:").format(end=format_clock(end)))
+            for shift in shifts:
+                _print_people(schedule, shift)
     else:
         print(_("Nobody is on duty at this time."))
-    if upcoming is None:
+    if not upcoming:
         print(_("No shift is planned after this."))
         return
-    print(_("Next: {when}").format(when=format_span(upcoming.start, upcoming.end)))
-    _print_people(schedule, upcoming)
+    for shift in upcoming:
+        print(_("Next: {when}").format(when=format_span(shift.start, shift.end)))
+        _print_people(schedule, shift)
 
 
 def _print_people(schedule: Schedule, shift: Shift) -> None:
@@ -44,7 +49,7 @@ def _print_people(schedule: Schedule, shift: Shift) -> None:
 
 
 def print_who_json(
-    schedule: Schedule, at: datetime, now: list[Shift], upcoming: Shift | None
+    schedule: Schedule, at: datetime, now: list[Shift], upcoming: list[Shift]
 ) -> None:
     """Print who is on duty and who is next as JSON."""
     from permanence.cli.output import print_json
@@ -68,6 +73,6 @@ def print_who_json(
         {
             "at": at.isoformat(),
             "on_duty": on_duty,
-            "next": shift_json(schedule, upcoming) if upcoming else None,
+            "next": [shift_json(schedule, shift) for shift in upcoming],
         }
     )

@@ -9,15 +9,16 @@ names only, no addresses), for a shared or subscribed calendar.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 from permanence.errors import UserInputError
 from permanence.i18n import _
 from permanence.invitations.plan import TEAM, Invitation, Plan
-from permanence.invitations.state import record_issued, remember_people, write_state
+from permanence.invitations.state import write_history
 from permanence.workspace import Workspace
 
 TEAM_FILE = "equipe.ics"
@@ -26,37 +27,78 @@ CANCELLED_SUFFIX = "-annulations"
 
 @dataclass(frozen=True)
 class WrittenFile:
-    """One calendar file written by ``write_invitations``."""
+    """One calendar file of ``write_invitations``; ``rewritten`` if it changed."""
 
     path: Path
     volunteer_id: str
     events: int
     method: str
+    rewritten: bool = True
 
 
 def write_invitations(
     workspace: Workspace, plan: Plan, folder: Path, stamp: datetime
 ) -> list[WrittenFile]:
-    """Write each volunteer's calendar, their cancellations and the team's."""
-    from permanence.adapters.ical import render_calendar
+    """Write each volunteer's calendar, their cancellations and the team's.
 
+    A file whose events, METHOD and time span are those it was last written
+    with (and whose size is unchanged) is left as it is, with its DTSTAMP.
+    """
     _check_file_names(plan)
     folder.mkdir(parents=True, exist_ok=True)
-    zone = plan.schedule.timezone
-    span = calendar_span(plan)
+    history = plan.history
     written = []
     for name, volunteer_id, method, chosen in _calendars(plan):
-        events = [invitation.event for invitation in chosen]
-        title = plan.schedule.name if volunteer_id == TEAM else ""
-        text = render_calendar(events, zone, method, stamp, name=title, span=span)
-        path = folder / name
-        path.write_bytes(text)
-        written.append(WrittenFile(path, volunteer_id, len(events), method))
-    everything = [i for _, _, _, chosen in _calendars(plan) for i in chosen]
-    record_issued(plan.state, everything)
-    remember_people(plan.state, plan.recipients)
-    write_state(workspace, plan.state)
+        path = (folder / name).resolve()
+        key = _content_key(plan, method, chosen)
+        rewrite = not _is_current(path, history.files.get(str(path)), key)
+        if rewrite:
+            size = _write(path, plan, volunteer_id, method, chosen, stamp)
+            history.record_file(str(path), key, size)
+        written.append(WrittenFile(path, volunteer_id, len(chosen), method, rewrite))
+        for invitation in chosen:
+            history.issue(invitation.event.uid, invitation.version)
+    for recipient in plan.recipients:
+        if recipient.invitations:
+            history.remember(recipient.id, recipient.name, recipient.email)
+    if history.changed:
+        write_history(workspace, history)
     return written
+
+
+def _write(
+    path: Path,
+    plan: Plan,
+    volunteer_id: str,
+    method: str,
+    chosen: list[Invitation],
+    stamp: datetime,
+) -> int:
+    from permanence.adapters.ical import render_calendar
+
+    title = plan.schedule.name if volunteer_id == TEAM else ""
+    events = [invitation.event for invitation in chosen]
+    zone, span = plan.schedule.timezone, (plan.window.start, plan.window.end)
+    text = render_calendar(events, zone, method, stamp, name=title, span=span)
+    path.write_bytes(text)
+    return len(text)
+
+
+def _content_key(plan: Plan, method: str, chosen: list[Invitation]) -> str:
+    """Return a digest of everything a calendar file says but its DTSTAMP."""
+    parts = [method, plan.schedule.timezone, str(plan.window)]
+    parts += [f"{i.event.uid} {i.version.digest} {i.version.sequence}" for i in chosen]
+    text = "\n".join(parts).encode()
+    return hashlib.sha1(text, usedforsecurity=False).hexdigest()
+
+
+def _is_current(path: Path, recorded: list[str | int] | None, key: str) -> bool:
+    if recorded is None or recorded[0] != key:
+        return False
+    try:
+        return path.stat().st_size == recorded[1]
+    except OSError:
+        return False
 
 
 def _calendars(plan: Plan) -> Iterable[tuple[str, str, str, list[Invitation]]]:
@@ -82,13 +124,3 @@ def _check_file_names(plan: Plan) -> None:
             "a volunteer id clashes with the file {team} or '-annulations': rename it"
         )
         raise UserInputError(message.format(team=TEAM_FILE))
-
-
-def calendar_span(plan: Plan) -> tuple[date, date] | None:
-    """Return the first and last day of every event planned (one VTIMEZONE span)."""
-    events = [i.event for i in plan.team]
-    for recipient in plan.recipients:
-        events += [i.event for i in recipient.invitations + recipient.cancellations]
-    if not events:
-        return None
-    return min(e.start for e in events).date(), max(e.end for e in events).date()

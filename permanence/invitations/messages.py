@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from permanence.errors import UserInputError
 from permanence.i18n import _, ngettext
 from permanence.invitations.plan import Change, Invitation, Plan, Recipient
-from permanence.invitations.state import record_sent, remember_people, write_state
+from permanence.invitations.state import write_history
 from permanence.settings import Settings, SmtpSettings
 from permanence.workspace import Workspace
 
@@ -54,7 +54,7 @@ def outgoing_messages(
     without_email: list[Recipient] = []
     for recipient in chosen:
         changed = recipient.changed()
-        cancelled = recipient.cancellations_unsent
+        cancelled = recipient.cancellations_unsent()
         if not (changed or cancelled):
             continue
         if not recipient.email:
@@ -96,9 +96,12 @@ def send_invitations(
     result = SendResult()
 
     def accepted(index: int) -> None:
-        record_sent(plan.state, messages[index].invitations)
-        remember_people(plan.state, [messages[index].recipient])
-        result.sent.append(messages[index])
+        item = messages[index]
+        for invitation in item.invitations:
+            plan.history.send(invitation.event.uid, invitation.version)
+        recipient = item.recipient
+        plan.history.remember(recipient.id, recipient.name, recipient.email)
+        result.sent.append(item)
         if on_progress is not None:
             on_progress(len(result.sent))
 
@@ -106,7 +109,7 @@ def send_invitations(
         report = send_messages(smtp, password, emails, on_sent=accepted)
     finally:
         if result.sent:
-            write_state(workspace, plan.state)
+            write_history(workspace, plan.history)
     result.refused = [(messages[index], reason) for index, reason in report.refused]
     return result
 
@@ -202,7 +205,11 @@ def change_line(invitation: Invitation, zone: ZoneInfo) -> str:
         return _("shift of {day} at {start} cancelled").format(**values)
     if invitation.change is Change.NEW or invitation.previous is None:
         return _("new shift: {day} from {start} to {end}").format(**values)
-    old_start, old_end = (moment.astimezone(zone) for moment in invitation.previous)
+    previous = invitation.previous
+    old_start, old_end = (
+        datetime.fromisoformat(moment).astimezone(zone)
+        for moment in (previous.start, previous.end)
+    )
     values.update(old_day=f"{old_start:%d/%m}", old_start=f"{old_start:%H:%M}")
     if old_start.date() != start.date():
         text = _("shift of {old_day} at {old_start} moved to {day} at {start}")

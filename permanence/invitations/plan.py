@@ -1,28 +1,29 @@
 """Which events each volunteer is invited to, compared with the history.
 
-A volunteer's event for a shift occurrence has a UID that never changes
-(occurrence id + volunteer id + the association's domain); its SEQUENCE
-comes from the history kept by ``permanence.invitations.state``. An event
-recorded within the planned window whose shift disappeared (or whose
-volunteer left the shift) becomes a cancellation (STATUS:CANCELLED,
-SEQUENCE + 1).
+A volunteer's event for a shift occurrence has a UID that never changes,
+``<occurrence-id>.<volunteer-id>@<domain>`` (the team calendar's is
+``<occurrence-id>@<domain>``); its SEQUENCE comes from the history kept by
+``permanence.invitations.state``. An event recorded within the planned
+window whose shift disappeared (or whose volunteer left the shift) becomes
+a cancellation (STATUS:CANCELLED, SEQUENCE + 1).
 """
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import Enum
-from typing import Any
+from hashlib import sha1
 
 from permanence.adapters.ical import CalendarEvent, Contact
 from permanence.errors import UserInputError
 from permanence.i18n import _
-from permanence.schedule.model import Organizer, Schedule, Shift, Volunteer
+from permanence.invitations.state import History, Record, Version
+from permanence.schedule.model import Organizer, Schedule, Shift
 from permanence.settings import Settings
 
-TEAM = ""  # the volunteer id under which team-calendar events are recorded
+TEAM = ""  # the volunteer id of team-calendar events
 DEFAULT_DAYS = 366
 
 
@@ -42,21 +43,16 @@ class Window:
     start: date
     end: date
 
-    def holds(self, moment: datetime) -> bool:
-        """Return True if ``moment`` falls on a day of the window."""
-        return self.start <= moment.date() < self.end
 
-
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Invitation:
     """One volunteer's event for one shift, as it is now."""
 
     volunteer_id: str
-    occurrence_id: str
     event: CalendarEvent
-    digest: str
+    version: Version
     change: Change
-    previous: tuple[datetime, datetime] | None = None  # as last sent
+    previous: Version | None = None  # as last sent, for a changed event
 
 
 @dataclass
@@ -68,22 +64,29 @@ class Recipient:
     email: str
     invitations: list[Invitation] = field(default_factory=list)
     cancellations: list[Invitation] = field(default_factory=list)
-    cancellations_unsent: list[Invitation] = field(default_factory=list)
 
     def changed(self) -> list[Invitation]:
         """Return the invitations new or changed since the last mail."""
         return [i for i in self.invitations if i.change is not Change.UNCHANGED]
 
+    def cancellations_unsent(self) -> list[Invitation]:
+        """Return the cancellations to mail: of events the volunteer was mailed.
+
+        The others (never mailed, or whose cancellation was already mailed)
+        are marked UNCHANGED; they are still written to the files.
+        """
+        return [i for i in self.cancellations if i.change is Change.CANCELLED]
+
 
 @dataclass
 class Plan:
-    """Everything to write or send for one window, and the state it came from."""
+    """Everything to write or send for one window, and the history it came from."""
 
     schedule: Schedule
     window: Window
     recipients: list[Recipient]
     team: list[Invitation]
-    state: dict[str, Any]
+    history: History
 
 
 def default_window(today: date, schedule: Schedule) -> Window:
@@ -104,37 +107,35 @@ def uid_domain(settings: Settings) -> str:
     return email.rpartition("@")[2].lower() or "permanence.invalid"
 
 
-def event_uid(occurrence_id: str, volunteer_id: str, domain: str) -> str:
-    """Return the stable UID of a volunteer's event (or the team's, id '')."""
-    who = volunteer_id or "equipe"
-    return f"{occurrence_id}.{who}@{domain}"
+def volunteer_of(uid: str) -> str:
+    """Return the volunteer id of one of our UIDs (TEAM for the team's).
+
+    Occurrence and volunteer ids are slugs, which hold no dot.
+    """
+    return uid.rpartition("@")[0].partition(".")[2]
 
 
 def plan_invitations(
-    schedule: Schedule,
-    settings: Settings,
-    window: Window,
-    state: dict[str, Any],
+    schedule: Schedule, settings: Settings, window: Window, history: History
 ) -> Plan:
     """Return every volunteer's invitations and cancellations in ``window``."""
     _check_organizer(schedule)
-    if not state.get("domain"):
-        state["domain"] = uid_domain(settings)
-    shifts = schedule.occurrences(window.start, window.end)
-    content = _Content(schedule, settings)
-    recipients = {v.id: _recipient(v) for v in schedule.volunteers}
-    planned: set[str] = set()
+    if not history.domain:
+        history.domain = uid_domain(settings)
+        history.changed = True
+    content = _Content(schedule, settings, history)
+    recipients = {v.id: Recipient(v.id, v.name, v.email) for v in schedule.volunteers}
     team: list[Invitation] = []
-    for shift in shifts:
-        team.append(_invitation(state, shift, TEAM, content.team_event(shift)))
-        planned.add(team[-1].event.uid)
+    for shift in schedule.occurrences(window.start, window.end):
+        made = content.for_shift(shift)
+        team.append(made(None))
         for volunteer_id in shift.volunteers:
             recipient = recipients[volunteer_id]
-            event = content.volunteer_event(shift, recipient)
-            recipient.invitations.append(_invitation(state, shift, volunteer_id, event))
-            planned.add(recipient.invitations[-1].event.uid)
-    _add_cancellations(state, window, planned, recipients, content.organizer)
-    return Plan(schedule, window, list(recipients.values()), team, state)
+            recipient.invitations.append(made(recipient))
+    planned = {i.event.uid for i in team}
+    planned.update(i.event.uid for r in recipients.values() for i in r.invitations)
+    _add_cancellations(history, window, planned, recipients, content)
+    return Plan(schedule, window, list(recipients.values()), team, history)
 
 
 def _check_organizer(schedule: Schedule) -> None:
@@ -147,58 +148,88 @@ def _check_organizer(schedule: Schedule) -> None:
         raise UserInputError(message.format(file=schedule.path or "shifts.yaml"))
 
 
-def _recipient(volunteer: Volunteer) -> Recipient:
-    return Recipient(volunteer.id, volunteer.name, volunteer.email)
-
-
 class _Content:
-    """Builds the events' content from the schedule and the settings."""
+    """Builds the events from the schedule, the settings and the history."""
 
-    def __init__(self, schedule: Schedule, settings: Settings) -> None:
+    def __init__(self, schedule: Schedule, settings: Settings, history: History):
         coordinator = schedule.coordinator
         assert coordinator is not None
         self.schedule = schedule
+        self.history = history
         self.url = settings.links.get("guide", "") or settings.links.get("website", "")
         self.description = _description(coordinator, settings.links)
         self.organizer = Contact(coordinator.name, coordinator.email)
         self.names = {v.id: v.name for v in schedule.volunteers}
+        self.attendees: dict[str, tuple[tuple[Contact, ...], str]] = {}
+        self.summaries: dict[str, str] = {}
+        self.reminders = schedule.reminders
+        # What every event shares goes into each digest, computed once.
+        shared = (self.description, self.url, self.organizer, self.reminders)
+        self.shared = repr(shared)
 
-    def summary(self, shift: Shift) -> str:
+    def summary(self, label: str) -> str:
         """Return the event's title: the shift's label or the default one."""
-        title = shift.label or _("Phone line shift")
-        name = self.schedule.name
-        return f"{title} \u2013 {name}" if name else title
+        found = self.summaries.get(label)
+        if found is None:
+            title = label or _("Phone line shift")
+            name = self.schedule.name
+            found = f"{title} \u2013 {name}" if name else title
+            self.summaries[label] = found
+        return found
 
-    def event(
-        self, shift: Shift, summary: str, attendees: tuple[Contact, ...] = ()
-    ) -> CalendarEvent:
-        """Return an event for ``shift`` (UID and SEQUENCE are set later)."""
-        return CalendarEvent(
-            uid="",
-            start=shift.start,
-            end=shift.end,
-            summary=summary,
-            description=self.description,
-            url=self.url,
-            organizer=self.organizer,
-            attendees=attendees,
-            alarms=self.schedule.reminders,
-        )
-
-    def volunteer_event(self, shift: Shift, recipient: Recipient) -> CalendarEvent:
-        """Return the event inviting one volunteer to one shift."""
-        attendee = Contact(recipient.name, recipient.email)
-        attendees = (attendee,) if recipient.email else ()
-        return self.event(shift, self.summary(shift), attendees)
-
-    def team_event(self, shift: Shift) -> CalendarEvent:
-        """Return the team calendar's event: who is on duty, no addresses."""
+    def for_shift(self, shift: Shift) -> Callable[[Recipient | None], Invitation]:
+        """Return a maker of invitations to ``shift`` (the team's for None)."""
+        times = (shift.start.isoformat(), shift.end.isoformat())
+        summary = self.summary(shift.label)
         names = ", ".join(self.names.get(v, v) for v in shift.volunteers)
-        summary = self.summary(shift)
+        team_summary = summary
         if names:
-            summary = _("{summary} ({names})").format(summary=summary, names=names)
-        # No reminders: everyone subscribed would be reminded of every shift.
-        return replace(self.event(shift, summary), alarms=())
+            team_summary = _("{summary} ({names})").format(summary=summary, names=names)
+        shift_key = f"{times[0]}|{times[1]}|{self.shared}"
+        domain = self.history.domain
+
+        def make(recipient: Recipient | None) -> Invitation:
+            alarms: tuple[timedelta, ...]
+            attendees: tuple[Contact, ...]
+            if recipient is None:
+                uid = f"{shift.occurrence_id}@{domain}"  # see the module docstring
+                volunteer_id, title, alarms = TEAM, team_summary, ()
+                attendees, attendee_key = (), ""
+            else:
+                volunteer_id, title, alarms = recipient.id, summary, self.reminders
+                uid = f"{shift.occurrence_id}.{volunteer_id}@{domain}"
+                attendees, attendee_key = self._attendees(recipient)
+            key = f"{shift_key}|{title}|{attendee_key}|{bool(alarms)}".encode()
+            digest = sha1(key, usedforsecurity=False).hexdigest()[:20]
+            record = self.history.events.get(uid)
+            version = Version(digest, _sequence(record, digest), False, *times)
+            event = CalendarEvent(
+                uid,
+                shift.start,
+                shift.end,
+                title,
+                self.description,
+                self.url,
+                "",
+                self.organizer,
+                attendees,
+                alarms,
+                sequence=version.sequence,
+            )
+            change, previous = _compared_with_sent(record, digest)
+            return Invitation(volunteer_id, event, version, change, previous)
+
+        return make
+
+    def _attendees(self, recipient: Recipient) -> tuple[tuple[Contact, ...], str]:
+        """Return the volunteer's ATTENDEE (none without email) and its digest key."""
+        found = self.attendees.get(recipient.id)
+        if found is None:
+            contacts: tuple[Contact, ...] = ()
+            if recipient.email:
+                contacts = (Contact(recipient.name, recipient.email),)
+            found = self.attendees[recipient.id] = (contacts, repr(contacts))
+        return found
 
 
 def _description(coordinator: Organizer, links: dict[str, str]) -> str:
@@ -216,97 +247,68 @@ def _description(coordinator: Organizer, links: dict[str, str]) -> str:
     return "\n".join(lines)
 
 
-def digest_of(event: CalendarEvent) -> str:
-    """Return a digest of what the volunteer sees (not UID, SEQUENCE, status)."""
-    content = (
-        event.start.isoformat(),
-        event.end.isoformat(),
-        event.summary,
-        event.description,
-        event.url,
-        event.location,
-        event.organizer,
-        event.attendees,
-        event.alarms,
-    )
-    return hashlib.sha256(repr(content).encode()).hexdigest()[:20]
-
-
-def _invitation(
-    state: dict[str, Any], shift: Shift, volunteer_id: str, event: CalendarEvent
-) -> Invitation:
-    uid = event_uid(shift.occurrence_id, volunteer_id, state["domain"])
-    digest = digest_of(event)
-    record = state["events"].get(uid)
-    sequence = 0
-    if record is not None:
-        same = record["digest"] == digest and not record["cancelled"]
-        sequence = record["sequence"] if same else record["sequence"] + 1
-    change, previous = _compared_with_sent(record, digest)
-    event = replace(event, uid=uid, sequence=sequence)
-    return Invitation(
-        volunteer_id, shift.occurrence_id, event, digest, change, previous
-    )
+def _sequence(record: Record | None, digest: str) -> int:
+    """Keep the SEQUENCE of unchanged content; add one for any change."""
+    if record is None:
+        return 0
+    issued = record.issued
+    same = issued.digest == digest and not issued.cancelled
+    return issued.sequence if same else issued.sequence + 1
 
 
 def _compared_with_sent(
-    record: dict[str, Any] | None, digest: str
-) -> tuple[Change, tuple[datetime, datetime] | None]:
-    sent = record.get("sent") if record else None
-    if sent is None or sent["cancelled"]:
+    record: Record | None, digest: str
+) -> tuple[Change, Version | None]:
+    sent = record.sent if record else None
+    if sent is None or sent.cancelled:
         return Change.NEW, None
-    if sent["digest"] == digest:
+    if sent.digest == digest:
         return Change.UNCHANGED, None
-    previous = (
-        datetime.fromisoformat(sent["start"]),
-        datetime.fromisoformat(sent["end"]),
-    )
-    return Change.CHANGED, previous
+    return Change.CHANGED, sent
 
 
 def _add_cancellations(
-    state: dict[str, Any],
+    history: History,
     window: Window,
     planned: set[str],
     recipients: dict[str, Recipient],
-    organizer: Contact,
+    content: _Content,
 ) -> None:
     """Turn recorded events of the window no longer planned into cancellations."""
-    people = state["people"]
-    for uid, record in state["events"].items():
-        start = datetime.fromisoformat(record["start"])
-        volunteer_id = record["volunteer"]
-        if uid in planned or volunteer_id == TEAM or not window.holds(start):
+    first, last = window.start.isoformat(), window.end.isoformat()
+    for uid, record in history.events.items():
+        if uid in planned or not first <= record.issued.start[:10] < last:
+            continue
+        volunteer_id = volunteer_of(uid)
+        if volunteer_id == TEAM:
             continue
         recipient = recipients.get(volunteer_id)
         if recipient is None:
-            name, email = people.get(volunteer_id, (volunteer_id, ""))
+            name, email = history.people.get(volunteer_id, [volunteer_id, ""])
             recipient = recipients[volunteer_id] = Recipient(volunteer_id, name, email)
-        cancellation = _cancellation(uid, record, organizer, recipient)
-        recipient.cancellations.append(cancellation)
-        sent = record.get("sent")
-        if sent is not None and not sent["cancelled"]:
-            recipient.cancellations_unsent.append(cancellation)
+        recipient.cancellations.append(_cancellation(uid, record, recipient, content))
 
 
 def _cancellation(
-    uid: str, record: dict[str, Any], organizer: Contact, recipient: Recipient
+    uid: str, record: Record, recipient: Recipient, content: _Content
 ) -> Invitation:
+    issued = record.issued
+    version = issued._replace(
+        sequence=issued.sequence + (0 if issued.cancelled else 1), cancelled=True
+    )
     attendee = Contact(recipient.name, recipient.email)
     event = CalendarEvent(
         uid=uid,
-        start=datetime.fromisoformat(record["start"]),
-        end=datetime.fromisoformat(record["end"]),
-        summary=record["summary"],
-        organizer=organizer,
+        start=datetime.fromisoformat(issued.start),
+        end=datetime.fromisoformat(issued.end),
+        summary=content.summary(""),
+        organizer=content.organizer,
         attendees=(attendee,) if recipient.email else (),
-        sequence=record["sequence"] + (0 if record["cancelled"] else 1),
+        sequence=version.sequence,
         cancelled=True,
     )
-    return Invitation(
-        record["volunteer"],
-        record["occurrence"],
-        event,
-        record["digest"],
-        Change.CANCELLED,
-    )
+    sent = record.sent
+    # Only an event the volunteer was mailed (and not yet cancelled) needs a mail.
+    mailed = sent is not None and not sent.cancelled
+    change = Change.CANCELLED if mailed else Change.UNCHANGED
+    return Invitation(recipient.id, event, version, change, sent)

@@ -12,6 +12,7 @@ from permanence.schedule.duty import (
     current_shifts,
     find_shift,
     next_shift,
+    next_shifts,
     on_duty,
     previous_shift,
 )
@@ -42,6 +43,7 @@ __all__ = [
     "find_shift",
     "load_schedule",
     "next_shift",
+    "next_shifts",
     "on_duty",
     "previous_shift",
 ]

@@ -5,12 +5,15 @@ from __future__ import annotations
 import difflib
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from itertools import combinations
 from pathlib import Path
 
 from permanence.adapters.yamlfile import Position
 from permanence.errors import Problem
 from permanence.i18n import _
-from permanence.schedule.model import Schedule, Shift
+from permanence.schedule.model import Schedule, ShiftRule, format_minutes
 
 
 def closest_id(wanted: str, known: Iterable[str]) -> str:
@@ -19,24 +22,51 @@ def closest_id(wanted: str, known: Iterable[str]) -> str:
     return close[0] if close else ""
 
 
-def double_bookings(schedule: Schedule) -> dict[tuple[str, str, str], list[Shift]]:
-    """Return the overlapping later shifts per (volunteer, earlier, later rule)."""
-    start, end = schedule.span()
-    by_volunteer: dict[str, list[Shift]] = defaultdict(list)
-    for shift in schedule.occurrences(start, end):
-        for volunteer_id in shift.volunteers:
-            by_volunteer[volunteer_id].append(shift)
-    found: dict[tuple[str, str, str], list[Shift]] = defaultdict(list)
-    for volunteer_id, shifts in by_volunteer.items():
-        # Occurrences are sorted by start: compare each with the one that
-        # ends last among those before it.
-        latest: Shift | None = None
-        for shift in shifts:
-            if latest is not None and shift.start < latest.end:
-                found[(volunteer_id, latest.rule_id, shift.rule_id)].append(shift)
-            if latest is None or shift.end > latest.end:
-                latest = shift
+@dataclass(frozen=True)
+class DoubleBooking:
+    """A volunteer on two shifts whose hours overlap, on the given days."""
+
+    volunteer: str
+    earlier: ShiftRule
+    later: ShiftRule
+    days: tuple[date, ...]
+
+
+def double_bookings(schedule: Schedule) -> list[DoubleBooking]:
+    """Return every pair of shifts booking one volunteer twice at once.
+
+    Hours never run past midnight, so two shifts can only overlap on a day
+    they share: comparing rules pairwise avoids expanding every occurrence.
+    """
+    rules_of: dict[str, list[ShiftRule]] = defaultdict(list)
+    for rule in schedule.rules:
+        for volunteer_id in rule.volunteers:
+            rules_of[volunteer_id].append(rule)
+    found = []
+    for volunteer_id, rules in rules_of.items():
+        for first, second in combinations(rules, 2):
+            a, b = first.hours, second.hours
+            if not (a.start < b.end and b.start < a.end):
+                continue
+            days = _shared_days(schedule, first, second)
+            if days:
+                earlier, later = sorted((first, second), key=lambda r: r.hours.start)
+                found.append(DoubleBooking(volunteer_id, earlier, later, days))
     return found
+
+
+def _shared_days(
+    schedule: Schedule, first: ShiftRule, second: ShiftRule
+) -> tuple[date, ...]:
+    start = max(first.first, second.first)
+    end = min(first.last, second.last) + timedelta(days=1)
+    if start >= end:
+        return ()
+    days = set(first.days(start, end)).intersection(second.days(start, end))
+    if first.recurring or second.recurring:
+        # A closed date cancels the recurring shift, so no overlap that day.
+        days -= schedule.closed_days
+    return tuple(sorted(days))
 
 
 def booking_problems(
@@ -44,10 +74,10 @@ def booking_problems(
 ) -> list[Problem]:
     """Return one problem per pair of shifts booking a volunteer twice at once."""
     problems = []
-    for (volunteer_id, earlier, later), shifts in double_bookings(schedule).items():
-        first = shifts[0]
-        when = f"{first.start:%Y-%m-%d %H:%M}"
-        if len(shifts) > 1:
+    for booking in double_bookings(schedule):
+        day, later = booking.days[0], booking.later
+        when = f"{day.isoformat()} {format_minutes(later.hours.start)}"
+        if len(booking.days) > 1:
             message = _(
                 "'{volunteer}' is booked twice at once: shift '{later}' overlaps "
                 "'{earlier}' (line {line}) on {when} and {more} more time(s); "
@@ -59,12 +89,12 @@ def booking_problems(
                 "'{earlier}' (line {line}) on {when}; change the time or the volunteer"
             )
         text = message.format(
-            volunteer=volunteer_id,
-            later=later,
-            earlier=earlier,
-            line=positions[earlier][0],
+            volunteer=booking.volunteer,
+            later=later.id,
+            earlier=booking.earlier.id,
+            line=positions[booking.earlier.id][0],
             when=when,
-            more=len(shifts) - 1,
+            more=len(booking.days) - 1,
         )
-        problems.append(Problem(path, text, *positions[later]))
+        problems.append(Problem(path, text, *positions[later.id]))
     return problems

@@ -40,11 +40,15 @@ class Gap:
 
 @dataclass(frozen=True)
 class Overload:
-    """A volunteer booked more often in one ISO week than they accept."""
+    """A volunteer booked more often in one ISO week than they accept.
+
+    ``candidates`` could take the week's last shift instead.
+    """
 
     volunteer: Volunteer
     week: IsoWeek
     shifts: tuple[Shift, ...]
+    candidates: tuple[Candidate, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -182,7 +186,11 @@ def find_overloads(bookings: Bookings, start: date, end: date) -> list[Overload]
             per_week[iso_week(shift.day)].append(shift)
         for week, shifts in sorted(per_week.items()):
             if week in weeks_in_range and len(shifts) > limit:
-                found.append(Overload(volunteer, week, tuple(shifts)))
+                last = shifts[-1]
+                candidates = standins_for(bookings, last.start, last.end, last)
+                found.append(
+                    Overload(volunteer, week, tuple(shifts), tuple(candidates))
+                )
     return found
 
 

@@ -39,6 +39,12 @@ def on_duty(schedule: Schedule, at: datetime) -> list[Volunteer]:
 
 def next_shift(schedule: Schedule, at: datetime) -> Shift | None:
     """Return the first shift starting after ``at``, or None."""
+    found = next_shifts(schedule, at)
+    return found[0] if found else None
+
+
+def next_shifts(schedule: Schedule, at: datetime) -> list[Shift]:
+    """Return the shifts that start first after ``at`` (all those starting then)."""
     at = _local(schedule, at)
     _, span_end = schedule.span()
     start = at.date()
@@ -46,9 +52,9 @@ def next_shift(schedule: Schedule, at: datetime) -> Shift | None:
         end = start + _WINDOW
         later = [s for s in schedule.occurrences(start, end) if s.start > at]
         if later:
-            return later[0]
+            return [s for s in later if s.start == later[0].start]
         start = end
-    return None
+    return []
 
 
 def previous_shift(schedule: Schedule, at: datetime) -> Shift | None:

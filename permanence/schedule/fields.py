@@ -76,6 +76,17 @@ def scalar_text(value: Any) -> str | None:
     return "" if value is None else str(value).strip()
 
 
+def time_text(value: Any) -> str:
+    """Return a time of day as written, undoing YAML 1.1's base-60 integers.
+
+    Unquoted, ``14:00`` reads as the integer 840 (minutes); turn it back
+    into ``14:00`` so that it works, or at least shows as typed.
+    """
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 60:
+        return f"{value // 60:02d}:{value % 60:02d}"
+    return scalar_text(value) or ""
+
+
 class FieldReader:
     """Reads typed values, collecting every problem with its position."""
 
@@ -134,7 +145,7 @@ class FieldReader:
 
     def time_range(self, value: Any, position: Position) -> TimeRange | None:
         """Return the range written ``HH:MM-HH:MM``."""
-        text = scalar_text(value) or ""
+        text = time_text(value)
         parts = _RANGE_SEPARATOR.split(text, maxsplit=1)
         if len(parts) != 2:
             message = _("'{value}' is not a time range: write it HH:MM-HH:MM")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from functools import cached_property
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -87,7 +87,10 @@ class Volunteer:
     email: str = ""
     phone: str = ""
     max_per_week: int | None = None
-    availability: dict[int, tuple[TimeRange, ...]] | None = None
+    # Left out of the hash (a dict has none); equality still compares it.
+    availability: dict[int, tuple[TimeRange, ...]] | None = field(
+        default=None, hash=False
+    )
     away: tuple[DateRange, ...] = ()
     line: int = 0
 
@@ -173,7 +176,9 @@ class Schedule:
 
     timezone: str = "Europe/Paris"
     name: str = ""
-    opening_hours: dict[int, tuple[TimeRange, ...]] = field(default_factory=dict)
+    opening_hours: dict[int, tuple[TimeRange, ...]] = field(
+        default_factory=dict, hash=False
+    )
     closed_dates: tuple[DateRange, ...] = ()
     reminders: tuple[timedelta, ...] = ()
     coordinator: Organizer | None = None
@@ -195,9 +200,20 @@ class Schedule:
         """Return the volunteer with this id, or None."""
         return self.volunteers_by_id.get(volunteer_id)
 
+    @cached_property
+    def closed_days(self) -> frozenset[date]:
+        """Return every day the association is closed."""
+        days = set()
+        for period in self.closed_dates:
+            day = period.first
+            while day <= period.last:
+                days.add(day)
+                day += timedelta(days=1)
+        return frozenset(days)
+
     def is_closed(self, day: date) -> bool:
         """Return True if the association is closed on ``day``."""
-        return any(period.contains(day) for period in self.closed_dates)
+        return day in self.closed_days
 
     def occurrences(self, start: date, end: date) -> list[Shift]:
         """Return the shifts starting on days in ``[start, end)``, by start time."""
@@ -223,17 +239,18 @@ def occurrences_of(
 ) -> Iterable[Shift]:
     """Yield the occurrences of ``rule`` starting on days in ``[start, end)``."""
     zone = schedule.zone
+    closed = schedule.closed_days if rule.recurring else frozenset()
+    first, last = rule.hours.start, rule.hours.end
     for day in rule.days(start, end):
-        if rule.recurring and schedule.is_closed(day):
+        if day in closed:
             continue
-        begin, finish = rule.hours.on(day, zone)
         yield Shift(
-            occurrence_id=occurrence_id(rule, day),
-            rule_id=rule.id,
-            start=begin,
-            end=finish,
-            volunteers=rule.volunteers,
-            label=rule.label,
+            occurrence_id(rule, day),
+            rule.id,
+            local_datetime(day, first, zone),
+            local_datetime(day, last, zone),
+            rule.volunteers,
+            rule.label,
         )
 
 
@@ -245,15 +262,16 @@ def occurrence_id(rule: ShiftRule, day: date) -> str:
     """
     if not rule.recurring:
         return rule.id
-    return f"{rule.id}-{day:%Y%m%d}"
+    return f"{rule.id}-{day.year:04d}{day.month:02d}{day.day:02d}"
 
 
 def local_datetime(day: date, minutes: int, zone: ZoneInfo) -> datetime:
     """Return ``day`` at ``minutes`` after midnight, wall-clock time in ``zone``."""
-    extra_days, minute_of_day = divmod(minutes, MINUTES_PER_DAY)
-    day = day + timedelta(days=extra_days)
-    clock = time(minute_of_day // 60, minute_of_day % 60)
-    return datetime.combine(day, clock, tzinfo=zone)
+    if minutes >= MINUTES_PER_DAY:
+        extra_days, minutes = divmod(minutes, MINUTES_PER_DAY)
+        day = day + timedelta(days=extra_days)
+    hour, minute = divmod(minutes, 60)
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=zone)
 
 
 def first_weekday_on_or_after(day: date, weekday: int) -> date:

@@ -10,10 +10,16 @@ booked twice at once) run last.
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from permanence.adapters.yamlfile import LocatedDict, LocatedList, Position
+from permanence.adapters.yamlfile import (
+    LocatedDict,
+    LocatedList,
+    Position,
+    unknown_key_problems,
+)
 from permanence.errors import Problem
 from permanence.i18n import _
 from permanence.schedule.checks import booking_problems
@@ -23,6 +29,7 @@ from permanence.schedule.model import (
     Organizer,
     Schedule,
     ShiftRule,
+    TimeRange,
     Volunteer,
 )
 from permanence.schedule.shifts import read_shift
@@ -44,8 +51,6 @@ _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 def parse_schedule(document: LocatedDict, path: Path) -> tuple[Schedule, list[Problem]]:
     """Return the schedule of a parsed ``shifts.yaml`` and every problem in it."""
-    from permanence.adapters.yamlfile import unknown_key_problems
-
     reader = FieldReader(path)
     reader.problems += unknown_key_problems(document, TOP_KEYS, path, "shifts.yaml")
     settings, problems = parse_settings(document, path)
@@ -64,8 +69,7 @@ def parse_schedule(document: LocatedDict, path: Path) -> tuple[Schedule, list[Pr
         rules=tuple(rules),
         path=path,
     )
-    if not reader.problems:
-        reader.problems += booking_problems(schedule, positions, path)
+    reader.problems += booking_problems(schedule, positions, path)
     return schedule, reader.problems
 
 
@@ -74,7 +78,9 @@ def _organizer(settings: Settings) -> Organizer | None:
     return None if person is None else Organizer(person.name, person.email)
 
 
-def read_opening_hours(reader: FieldReader, raw: LocatedDict) -> dict[int, Any]:
+def read_opening_hours(
+    reader: FieldReader, raw: LocatedDict
+) -> dict[int, tuple[TimeRange, ...]]:
     """Return the ``opening_hours`` setting (weekday -> time ranges)."""
     if raw.get("opening_hours") is None:
         return {}
@@ -91,7 +97,7 @@ def read_closed_dates(reader: FieldReader, raw: LocatedDict) -> tuple[DateRange,
     return reader.date_ranges(raw["closed_dates"], raw.value_at("closed_dates"))
 
 
-def read_reminders(reader: FieldReader, raw: LocatedDict) -> tuple[Any, ...]:
+def read_reminders(reader: FieldReader, raw: LocatedDict) -> tuple[timedelta, ...]:
     """Return the ``reminders`` setting: how long before a shift to remind."""
     value = raw.get("reminders")
     if value is None:
@@ -149,8 +155,6 @@ def read_volunteer(
     reader: FieldReader, item: Any, position: Position
 ) -> Volunteer | None:
     """Return one volunteer, or None if its id or name is unusable."""
-    from permanence.adapters.yamlfile import unknown_key_problems
-
     if not isinstance(item, LocatedDict):
         reader.fail(
             position,
@@ -195,7 +199,9 @@ def _max_per_week(reader: FieldReader, item: LocatedDict) -> int | None:
     return value
 
 
-def _availability(reader: FieldReader, item: LocatedDict) -> dict[int, Any] | None:
+def _availability(
+    reader: FieldReader, item: LocatedDict
+) -> dict[int, tuple[TimeRange, ...]] | None:
     if item.get("availability") is None:
         return None
     position = item.value_at("availability")

@@ -13,7 +13,7 @@ from permanence.adapters.yamlfile import (
 )
 from permanence.i18n import N_, _
 from permanence.schedule.checks import closest_id
-from permanence.schedule.fields import FieldReader, scalar_text
+from permanence.schedule.fields import FieldReader, scalar_text, time_text
 from permanence.schedule.model import DateRange, ShiftRule, TimeRange
 
 SHIFT_KEYS = (
@@ -70,9 +70,13 @@ def _hours(reader: FieldReader, item: LocatedDict) -> TimeRange | None:
             return None
         return reader.time_range(item["time"], item.value_at("time"))
     if "start" in item and "end" in item:
-        start, end = reader.text(item, "start"), reader.text(item, "end")
+        start, end = time_text(item["start"]), time_text(item["end"])
         return reader.hours(start, end, item.value_at("start"), item.value_at("end"))
-    message = _("'time' is missing: add e.g. 'time: \"14:00-17:00\"'")
+    if "start" in item or "end" in item:
+        missing = "end" if "start" in item else "start"
+        message = _("'{key}' is missing: add '{key}: ...'").format(key=missing)
+    else:
+        message = _("'time' is missing: add e.g. 'time: \"14:00-17:00\"'")
     reader.fail(item.start, message)
     return None
 
@@ -149,6 +153,30 @@ def _recurring(
     hours: TimeRange | None,
     volunteers: tuple[str, ...],
 ) -> ShiftRule | None:
+    _check_recurring_keys(reader, item, rule_id)
+    every = reader.every(item["every"], item.value_at("every"))
+    weekday = _required(reader, item, "weekday", reader.weekday)
+    period = _period(reader, item)
+    skip = _skip(reader, item, weekday)
+    if every is None or weekday is None or period is None:
+        return None
+    if hours is None or not volunteers or not rule_id:
+        return None
+    return ShiftRule(
+        id=rule_id,
+        hours=hours,
+        volunteers=volunteers,
+        first=period[0],
+        last=period[1],
+        every_weeks=every,
+        weekday=weekday,
+        skip=skip,
+        label=reader.text(item, "label"),
+        line=item.start[0],
+    )
+
+
+def _check_recurring_keys(reader: FieldReader, item: LocatedDict, rule_id: str) -> None:
     if "date" in item:
         message = _(
             "a shift has either 'date' (one-off) or 'every' (recurring), not both"
@@ -160,31 +188,19 @@ def _recurring(
             "its invitations use it"
         )
         reader.fail(item.start, message)
-    every = reader.every(item["every"], item.value_at("every"))
-    weekday = _required(reader, item, "weekday", reader.weekday)
+
+
+def _period(reader: FieldReader, item: LocatedDict) -> tuple[date, date] | None:
+    """Return the recurring shift's ``from`` and ``until`` days, in order."""
     first = _required(reader, item, "from", reader.date)
     last = _required(reader, item, "until", reader.date)
-    if first is not None and last is not None and last < first:
+    if first is None or last is None:
+        return None
+    if last < first:
         message = _("'until' ({last}) is before 'from' ({first}): swap them")
         reader.fail(item.value_at("until"), message.format(first=first, last=last))
         return None
-    skip = _skip(reader, item, weekday)
-    if every is None or weekday is None or first is None or last is None:
-        return None
-    if hours is None or not volunteers or not rule_id:
-        return None
-    return ShiftRule(
-        id=rule_id,
-        hours=hours,
-        volunteers=volunteers,
-        first=first,
-        last=last,
-        every_weeks=every,
-        weekday=weekday,
-        skip=skip,
-        label=reader.text(item, "label"),
-        line=item.start[0],
-    )
+    return first, last
 
 
 def _required(reader: FieldReader, item: LocatedDict, key: str, parse: Any) -> Any:

@@ -17,19 +17,21 @@ import struct
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from permanence.search.text import Analyzer
 
 FIELDS = ("question", "tags", "body")
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 MAGIC = b"permfaq\0"
 HEADER = struct.Struct("<8sIQ")  # magic, format version, header length
 GROUP_PREFIX = "~"
+FIELD_WEIGHTS = (3.0, 2.0, 1.0)  # question, tags, body
+FIELD_B = (0.5, 0.3, 0.75)  # how much each field's length dampens its counts
+TITLE_BIT = 1 << 31
 
 
-@dataclass(frozen=True)
-class Document:
+class Document(NamedTuple):
     """A searchable text: a FAQ entry or a guide page."""
 
     id: str
@@ -39,8 +41,7 @@ class Document:
     body: str
 
 
-@dataclass(frozen=True)
-class StoredProblem:
+class StoredProblem(NamedTuple):
     """A file left out of the index, and why (kept to report it each time)."""
 
     path: str
@@ -86,24 +87,13 @@ def build_index(
     """Return the index of ``documents`` as one blob (see ``store``)."""
     analyzer = Analyzer()
     phrases = _Phrases(synonym_groups, analyzer)
-    postings: dict[str, list[int]] = {}
-    lengths = array("I")
+    counts: list[list[Counter[str]]] = []
     records: list[bytes] = []
-    for number, document in enumerate(documents):
-        counts = _field_counts(document, analyzer, phrases)
-        for field, counter in enumerate(counts):
-            lengths.append(sum(counter.values()))
-            for term, count in counter.items():
-                entry = postings.setdefault(term, [])
-                if not entry or entry[-4] != number:
-                    entry += (number, 0, 0, 0)
-                entry[-3 + field] = count
-        records.append(marshal.dumps(_record(document)))
-    return _serialise(records, postings, lengths, analyzer, phrases, problems, stamp)
-
-
-def _record(document: Document) -> tuple[str, str, str, tuple[str, ...], str]:
-    return (document.id, document.path, document.question, document.tags, document.body)
+    for document in documents:
+        counts.append(_field_counts(document, analyzer, phrases))
+        records.append(marshal.dumps(tuple(document)))
+    postings = _postings(counts)
+    return _serialise(records, postings, analyzer, phrases, problems, stamp)
 
 
 def _field_counts(
@@ -118,10 +108,43 @@ def _field_counts(
     return counts
 
 
+def _postings(
+    counts: list[list[Counter[str]]],
+) -> dict[str, tuple[list[int], list[float]]]:
+    """Return, per term, its documents and the term's weight in each.
+
+    The weight is BM25F's pseudo-frequency: the count in each field, times
+    the field's weight, normalised by the field's length against the
+    average. Computing it here leaves one multiplication per document to a
+    query. A document's number has its top bit set when the term is in the
+    question or the tags.
+    """
+    total = max(len(counts), 1)
+    lengths = [[sum(field.values()) for field in fields] for fields in counts]
+    averages = [
+        max(sum(row[f] for row in lengths) / total, 1.0) for f in range(len(FIELDS))
+    ]
+    postings: dict[str, tuple[list[int], list[float]]] = {}
+    for number, fields in enumerate(counts):
+        weights: dict[str, float] = {}
+        titled: set[str] = set()
+        for f, counter in enumerate(fields):
+            b = FIELD_B[f]
+            norm = FIELD_WEIGHTS[f] / (1 - b + b * lengths[number][f] / averages[f])
+            for term, count in counter.items():
+                weights[term] = weights.get(term, 0.0) + count * norm
+                if f < 2:
+                    titled.add(term)
+        for term, weight in weights.items():
+            documents, impacts = postings.setdefault(term, ([], []))
+            documents.append(number | TITLE_BIT if term in titled else number)
+            impacts.append(weight)
+    return postings
+
+
 def _serialise(
     records: list[bytes],
-    postings: dict[str, list[int]],
-    lengths: array[int],
+    postings: dict[str, tuple[list[int], list[float]]],
     analyzer: Analyzer,
     phrases: _Phrases,
     problems: Sequence[StoredProblem],
@@ -129,35 +152,26 @@ def _serialise(
 ) -> bytes:
     body = bytearray()
     vocabulary: dict[str, int] = {}
-    for term, values in postings.items():
+    for term, (documents, impacts) in postings.items():
         # Offset and document count packed in one int: cheaper to load.
-        vocabulary[term] = (len(body) << 24) | (len(values) // 4)
-        body += array("I", values).tobytes()
+        vocabulary[term] = (len(body) << 24) | len(documents)
+        body += array("I", documents).tobytes()
+        body += array("f", impacts).tobytes()
     offsets = array("Q")
     for record in records:
         offsets.append(len(body))
         body += record
     offsets.append(len(body))
-    count = len(records)
     header = {
         "stamp": stamp,
-        "count": count,
-        "average": _averages(lengths, count),
-        "lengths": lengths.tobytes(),
+        "count": len(records),
         "offsets": offsets.tobytes(),
         "vocabulary": vocabulary,
         "surface": analyzer.stems,
         "phrases": phrases.by_key,
         "longest": phrases.longest,
         "members": phrases.members,
-        "problems": [tuple(vars(problem).values()) for problem in problems],
+        "problems": [tuple(problem) for problem in problems],
     }
     encoded = marshal.dumps(header)
     return HEADER.pack(MAGIC, FORMAT_VERSION, len(encoded)) + encoded + bytes(body)
-
-
-def _averages(lengths: array[int], count: int) -> tuple[float, ...]:
-    if not count:
-        return (1.0,) * len(FIELDS)
-    width = len(FIELDS)
-    return tuple(max(sum(lengths[field::width]) / count, 1.0) for field in range(width))

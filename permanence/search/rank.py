@@ -18,45 +18,41 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
-from permanence.search.index import GROUP_PREFIX
+from permanence.search.index import GROUP_PREFIX, TITLE_BIT
 from permanence.search.store import Index
 from permanence.search.text import WORD, fold, is_informative, stem
 
 K1 = 1.2
-FIELD_WEIGHTS = (3.0, 2.0, 1.0)  # question, tags, body
-FIELD_B = (0.5, 0.3, 0.75)  # length normalisation per field
 BODY_CREDIT = 0.6  # share of a concept's weight earned by a body-only match
 UNKNOWN_WEIGHT = 0.8  # weight of an unknown word, relative to the rarest term
 MIN_COVERAGE = 0.6  # share of the query's weight a document must match
 FUZZY_FACTOR = 0.85  # a typo candidate scores less than the exact word
-FUZZY_MIN_LENGTH = 4
+FUZZY_MIN_LENGTH = 5  # a short word one slip away is often another word
+PHRASE_PART_FACTOR = 0.5  # a word of a synonym phrase, found without the rest
 FUZZY_TWO_SLIPS_LENGTH = 8
 PREFIX_MIN_LENGTH = 6
 PREFIX_FACTOR = 0.9
 PREFIX_MAX_MATCHES = 3  # more: the beginning is too common to mean anything
 
 
-@dataclass(frozen=True)
-class Alternative:
+class Alternative(NamedTuple):
     """A term that stands for a concept of the query, and how much it counts."""
 
     term: str
     factor: float = 1.0
 
 
-@dataclass
-class Concept:
+class Concept(NamedTuple):
     """One thing the query asks about: a word or a synonym phrase."""
 
     words: tuple[str, ...]
-    alternatives: list[Alternative] = field(default_factory=list)
-    weight: float = 0.0
+    alternatives: list[Alternative]
+    weight: float
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
     """A document that answers the query."""
 
     number: int
@@ -73,19 +69,19 @@ def analyse_query(index: Index, query: str) -> list[Concept]:
     start = 0
     while start < len(tokens):
         size, groups = _phrase_at(index, keys, start)
-        if size:
+        word, key, informative = tokens[start]
+        if size > 1 or (size == 1 and not informative):
             concepts.append(
                 _phrase_concept(index, tokens[start : start + size], groups)
             )
             start += size
             continue
-        word, key, informative = tokens[start]
-        if informative:
+        # A one-word synonym is handled as a word. A number the knowledge
+        # base never mentions ("50 euros") is a detail, not the topic.
+        if informative and not (word.isdigit() and key not in index.vocabulary):
             concepts.append(_word_concept(index, word, key))
         start += 1
-    for concept in concepts:
-        concept.weight = _concept_weight(index, concept)
-    return concepts
+    return [c._replace(weight=_concept_weight(index, c)) for c in concepts]
 
 
 def _token(index: Index, word: str) -> tuple[str, str, bool]:
@@ -102,12 +98,12 @@ def _phrase_concept(
     informative = [(word, key) for word, key, keep in tokens if keep]
     alternatives = [Alternative(group) for group in groups]
     alternatives += [
-        Alternative(key, 1 / len(informative))
+        Alternative(key, PHRASE_PART_FACTOR / len(informative))
         for _, key in informative
         if key in index.vocabulary
     ]
     words = tuple(word for word, _ in informative) or tuple(w for w, _, _ in tokens)
-    return Concept(words, alternatives)
+    return Concept(words, alternatives, 0.0)
 
 
 def _word_concept(index: Index, word: str, term: str) -> Concept:
@@ -126,7 +122,7 @@ def _word_concept(index: Index, word: str, term: str) -> Concept:
             Alternative(group, candidate.factor)
             for group in index.phrases.get(candidate.term, ())
         ]
-    return Concept((word,), alternatives)
+    return Concept((word,), alternatives, 0.0)
 
 
 def _inflected_alternatives(index: Index, term: str) -> list[Alternative]:
@@ -140,8 +136,10 @@ def _inflected_alternatives(index: Index, term: str) -> list[Alternative]:
         return []
     found = []
     for known in index.vocabulary:
-        if known != term and len(known) >= PREFIX_MIN_LENGTH and (
-            known.startswith(term) or term.startswith(known)
+        if (
+            known != term
+            and len(known) >= PREFIX_MIN_LENGTH
+            and (known.startswith(term) or term.startswith(known))
         ):
             found.append(Alternative(known, PREFIX_FACTOR))
     return found if len(found) <= PREFIX_MAX_MATCHES else []
@@ -219,30 +217,19 @@ def _concept_scores(
 ) -> dict[int, tuple[float, float, str]]:
     """Return, per document, the best (score, coverage credit, term) of a concept."""
     best: dict[int, tuple[float, float, str]] = {}
-    lengths, average = index.lengths, index.average
     for alternative in concept.alternatives:
-        idf = _idf(index, index.document_count(alternative.term))
-        values = index.postings(alternative.term)
-        for at in range(0, len(values), 4):
-            number = values[at]
-            weighted = 0.0
-            for field_number in range(3):
-                count = values[at + 1 + field_number]
-                if count:
-                    ratio = lengths[number * 3 + field_number] / average[field_number]
-                    b = FIELD_B[field_number]
-                    norm = 1 - b + b * ratio
-                    weighted += FIELD_WEIGHTS[field_number] * count / norm
-            score = alternative.factor * idf * weighted * (K1 + 1) / (K1 + weighted)
-            in_title = values[at + 1] or values[at + 2]
-            credit = alternative.factor * (1.0 if in_title else BODY_CREDIT)
+        factor, term = alternative.factor, alternative.term
+        scale = factor * _idf(index, index.document_count(term)) * (K1 + 1)
+        documents, impacts = index.postings(term)
+        for packed, impact in zip(documents, impacts, strict=True):
+            number = packed & ~TITLE_BIT
+            score = scale * impact / (K1 + impact)
             previous = best.get(number)
             if previous is None or score > previous[0]:
-                best[number] = (
-                    score,
-                    max(credit, previous[1] if previous else 0),
-                    alternative.term,
-                )
+                credit = factor if packed & TITLE_BIT else factor * BODY_CREDIT
+                if previous is not None:
+                    credit = max(credit, previous[1])
+                best[number] = (score, credit, term)
     return best
 
 

@@ -2,7 +2,7 @@
 
 The index is rebuilt when any FAQ entry, guide page or the synonyms file
 was added, removed or changed (name, size, modification time). The file
-starts with a small header (vocabulary, field lengths, offsets) loaded on
+starts with a small header (vocabulary, stems, offsets) loaded on
 every query; the postings of the query's terms and the documents shown are
 read from the rest of the file on demand, so a query stays fast with
 thousands of entries. A stale, corrupt or unknown-version file is simply
@@ -12,7 +12,6 @@ rebuilt; an unwritable cache folder only costs speed.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import io
 import marshal
 import os
@@ -28,27 +27,33 @@ RECORD = tuple[str, str, str, tuple[str, ...], str]
 
 
 def source_stamp(folders: list[Path], extra_files: list[Path]) -> bytes:
-    """Return a digest of the names, sizes and times of the indexed files."""
-    digest = hashlib.blake2b(digest_size=16)
+    """Return the names, sizes and times of the indexed files, as bytes.
+
+    Kept whole rather than hashed: comparing a few hundred kilobytes costs
+    less than loading a hash library, and never collides.
+    """
+    lines = []
     for folder in folders:
-        digest.update(f"\0{folder}\0".encode())
+        lines.append(f"\0{folder}")
         try:
-            entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+            # Not sorted: an unchanged folder lists in the same order, and a
+            # changed one means a rebuild anyway.
+            entries = os.scandir(folder)
         except OSError:
             continue
         for entry in entries:
             name = entry.name
             if name.endswith(SOURCE_SUFFIX) and not name.startswith("."):
                 stat = entry.stat()
-                digest.update(f"{name}\0{stat.st_mtime_ns}\0{stat.st_size}\n".encode())
+                lines.append(f"{name}\0{stat.st_mtime_ns}\0{stat.st_size}")
     for path in extra_files:
         try:
             stat = path.stat()
         except OSError:
-            digest.update(f"{path}\0-\n".encode())
+            lines.append(f"{path}\0-")
             continue
-        digest.update(f"{path}\0{stat.st_mtime_ns}\0{stat.st_size}\n".encode())
-    return digest.digest()
+        lines.append(f"{path}\0{stat.st_mtime_ns}\0{stat.st_size}")
+    return "\n".join(lines).encode()
 
 
 class Index:
@@ -59,15 +64,12 @@ class Index:
         self._start = start
         self.stamp: bytes = header["stamp"]
         self.count: int = header["count"]
-        self.average: tuple[float, ...] = header["average"]
         self.vocabulary: dict[str, int] = header["vocabulary"]
         self.surface: dict[str, str] = header["surface"]
         self.phrases: dict[str, tuple[str, ...]] = header["phrases"]
         self.longest: int = header["longest"]
         self.members: dict[str, tuple[str, ...]] = header["members"]
         self.problems = [StoredProblem(*values) for values in header["problems"]]
-        self.lengths = array("I")
-        self.lengths.frombytes(header["lengths"])
         self._offsets = array("Q")
         self._offsets.frombytes(header["offsets"])
 
@@ -76,14 +78,20 @@ class Index:
         packed = self.vocabulary.get(term)
         return 0 if packed is None else packed & 0xFFFFFF
 
-    def postings(self, term: str) -> array[int]:
-        """Return [document, count in question, in tags, in body] * n of a term."""
-        values = array("I")
+    def postings(self, term: str) -> tuple[array[int], array[float]]:
+        """Return the documents holding ``term`` and its weight in each.
+
+        A document number has ``TITLE_BIT`` set when the term is in its
+        question or tags.
+        """
+        documents, impacts = array("I"), array("f")
         packed = self.vocabulary.get(term)
         if packed is not None:
+            count = packed & 0xFFFFFF
             self._stream.seek(self._start + (packed >> 24))
-            values.frombytes(self._stream.read((packed & 0xFFFFFF) * 4 * 4))
-        return values
+            documents.frombytes(self._stream.read(count * documents.itemsize))
+            impacts.frombytes(self._stream.read(count * impacts.itemsize))
+        return documents, impacts
 
     def record(self, number: int) -> RECORD:
         """Return (id, path, question, tags, body) of document ``number``."""

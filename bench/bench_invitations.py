@@ -1,0 +1,147 @@
+"""Speed of ``permanence schedule invites`` (and ``send --dry-run``) against the floor.
+
+    python bench/bench_invitations.py [--runs N]
+
+Uses the schedule benchmark's generated workspaces (each volunteer has a
+weekly shift for a year) and writes every volunteer's calendar plus the
+team's for that year. Two cases: *no change* (the files and history of a
+previous run are there and nothing changed: the files are left alone) and
+*first run* (no history, empty folder: everything is rendered with the
+icalendar library and written). Prints the medians beside the floor, then
+how they grow from 10 to 100 to 1,000 volunteers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.bench_schedule import generate_workspace
+from bench.timing import (
+    floor_argv,
+    median_times,
+    ms,
+    permanence_argv,
+    print_table,
+    run_once,
+)
+
+YEAR = ["--from", "2026-09-07", "--to", "2027-09-06"]
+
+
+def _invites(workspace: Path) -> list[str]:
+    out = workspace / "agendas"
+    return permanence_argv(
+        "-w", str(workspace), "schedule", "invites", "-o", str(out), *YEAR
+    )
+
+
+def _dry_run(workspace: Path) -> list[str]:
+    window = ["--from", YEAR[1], "--until", YEAR[3]]
+    return permanence_argv(
+        "-w", str(workspace), "schedule", "send", "--dry-run", "--json", *window
+    )
+
+
+def _forget(workspace: Path) -> None:
+    """Remove the invitations' history and files (a first run)."""
+    (workspace / ".permanence" / "invitations.json").unlink(missing_ok=True)
+    shutil.rmtree(workspace / "agendas", ignore_errors=True)
+
+
+def first_run_median(workspace: Path, runs: int) -> float:
+    """Return the median time of ``invites`` with no history and no files."""
+    samples = []
+    for _ in range(runs):
+        _forget(workspace)
+        samples.append(run_once(_invites(workspace), os.environ, workspace))
+    return statistics.median(samples)
+
+
+def _events(workspace: Path) -> int:
+    """Return how many VEVENTs the last run wrote (checks the work was done)."""
+    return sum(
+        path.read_bytes().count(b"BEGIN:VEVENT")
+        for path in (workspace / "agendas").glob("*.ics")
+    )
+
+
+def main(runs: int = 15) -> dict[str, float]:
+    """Measure and print the invitation tables; return the medians in seconds."""
+    root = Path(tempfile.mkdtemp(prefix="bench-invitations-"))
+    try:
+        sizes = {n: generate_workspace(root / f"w{n}", n) for n in (10, 100, 1000)}
+        main_ws = sizes[100]
+        commands = {
+            "floor": floor_argv(),
+            "invites": _invites(main_ws),
+            "dry-run": _dry_run(main_ws),
+        }
+        for argv in commands.values():  # fill the caches (language, schedule)
+            run_once(argv, os.environ, main_ws)
+        medians = median_times(commands, runs=runs, cwd=main_ws)
+        first = first_run_median(main_ws, max(5, runs // 3))
+        medians["first run"] = first
+        floor = medians["floor"]
+        events = _events(main_ws)
+        print_table(
+            f"invitations: 100 volunteers, a year of weekly shifts ({events:,} events)",
+            ["command", "median", "ratio to floor", "target"],
+            [
+                ["floor (Typer app, one command)", ms(floor), "1.00", ""],
+                [
+                    "schedule invites, no change since the last run",
+                    ms(medians["invites"]),
+                    f"{medians['invites'] / floor:.2f}",
+                    "≤ 4",
+                ],
+                [
+                    "schedule invites, first run (all rendered and written)",
+                    ms(first),
+                    f"{first / floor:.2f}",
+                    "≤ 4",
+                ],
+                [
+                    "schedule send --dry-run",
+                    ms(medians["dry-run"]),
+                    f"{medians['dry-run'] / floor:.2f}",
+                    "",
+                ],
+            ],
+        )
+        rows = []
+        for count, workspace in sizes.items():
+            run_once(_invites(workspace), os.environ, workspace)
+            warm = median_times(
+                {"invites": _invites(workspace)}, runs=max(3, runs // 3), cwd=workspace
+            )
+            cold = first_run_median(workspace, max(3, runs // 5))
+            rows.append(
+                [f"{count:,}", f"{_events(workspace):,}", ms(warm["invites"]), ms(cold)]
+            )
+        print_table(
+            "invitations: growth with the number of volunteers",
+            [
+                "volunteers",
+                "events written",
+                "invites, no change",
+                "invites, first run",
+            ],
+            rows,
+        )
+        return medians
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=15)
+    main(parser.parse_args().runs)

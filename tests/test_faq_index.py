@@ -1,0 +1,147 @@
+"""The FAQ index on disk: reused while nothing changes, rebuilt otherwise."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from permanence import faq
+from permanence.workspace import Workspace
+from tests.conftest import REPO_ROOT
+
+CACHE = Path(".permanence") / "cache" / "faq-index.bin"
+
+
+def cache_identity(root: Path) -> tuple[int, int]:
+    stat = (root / CACHE).stat()
+    return stat.st_ino, stat.st_mtime_ns
+
+
+def search(root: Path, query: str = "braderie") -> faq.SearchOutcome:
+    return faq.search(Workspace(root), query, record=False)
+
+
+def test_first_search_builds_the_index_and_the_next_reuse_it(
+    sample_workspace: Path,
+) -> None:
+    assert search(sample_workspace).rebuilt
+    built = cache_identity(sample_workspace)
+    again = search(sample_workspace)
+    assert not again.rebuilt
+    assert again.answers[0].id == "braderie"
+    assert cache_identity(sample_workspace) == built
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ("edit", ["braderie"]),
+        ("add", ["nouvelle"]),
+        ("remove", []),
+        ("synonyms", ["braderie"]),
+        ("guide", []),
+    ],
+)
+def test_a_changed_source_file_rebuilds_the_index(
+    sample_workspace: Path, change: str, expected: list[str]
+) -> None:
+    search(sample_workspace)
+    built = cache_identity(sample_workspace)
+    entry = sample_workspace / "faq" / "braderie.md"
+    if change == "edit":
+        entry.write_text(entry.read_text(encoding="utf-8") + "\nTrampoline.\n", "utf-8")
+    elif change == "add":
+        (sample_workspace / "faq" / "nouvelle.md").write_text(
+            "---\nquestion: Prêtez-vous un trampoline ?\n---\nNon.\n", encoding="utf-8"
+        )
+    elif change == "remove":
+        entry.unlink()
+    elif change == "synonyms":
+        (sample_workspace / "faq" / "synonyms.yaml").write_text(
+            "synonyms:\n  - [braderie, trampoline]\n", encoding="utf-8"
+        )
+    else:
+        (sample_workspace / "guide" / "presse.md").unlink()
+    outcome = search(sample_workspace, "trampoline")
+    assert outcome.rebuilt
+    assert cache_identity(sample_workspace) != built
+    assert [answer.id for answer in outcome.answers][:1] == expected
+    if change == "remove":
+        assert "braderie" not in [a.id for a in search(sample_workspace).answers]
+    if change == "guide":
+        presse = search(sample_workspace, "presse").answers
+        assert "guide/presse" not in [a.id for a in presse]
+
+
+def test_a_same_size_edit_within_the_same_second_is_seen(
+    sample_workspace: Path,
+) -> None:
+    search(sample_workspace)
+    entry = sample_workspace / "faq" / "braderie.md"
+    stat = entry.stat()
+    text = entry.read_text(encoding="utf-8").replace("braderie", "BRADERIE", 1)
+    entry.write_text(text, encoding="utf-8")
+    os.utime(entry, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1))
+    assert search(sample_workspace).rebuilt
+
+
+def test_a_corrupt_cache_is_rebuilt(sample_workspace: Path) -> None:
+    search(sample_workspace)
+    (sample_workspace / CACHE).write_bytes(b"\0" * 64)
+    outcome = search(sample_workspace)
+    assert outcome.rebuilt
+    assert outcome.answers[0].id == "braderie"
+    assert not search(sample_workspace).rebuilt
+
+
+def test_an_unwritable_state_folder_still_answers(sample_workspace: Path) -> None:
+    (sample_workspace / ".permanence").write_text("not a folder", encoding="utf-8")
+    workspace = Workspace(sample_workspace)
+    outcome = faq.search(workspace, "braderie")
+    assert outcome.answers[0].id == "braderie"
+    nothing = faq.search(workspace, "adopter un chien")
+    assert nothing.answers == []
+    assert not nothing.recorded
+
+
+def _imports_of(args: list[str], workspace: Path) -> set[str]:
+    """Run ``permanence ARGS`` in a fresh process; return the modules loaded."""
+    code = (
+        "import sys\n"
+        "from permanence.cli.main import run\n"
+        f"sys.argv = ['permanence', *{args!r}]\n"
+        "try:\n    run()\nexcept SystemExit:\n    pass\n"
+        "print('\\n'.join(sorted(sys.modules)), file=sys.stderr)\n"
+    )
+    env = {**os.environ, "PERMANENCE_WORKSPACE": str(workspace), "NO_COLOR": "1"}
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env,
+        cwd=REPO_ROOT, check=True,
+    )  # fmt: skip
+    return set(done.stderr.split())
+
+
+def test_a_search_does_not_load_heavy_libraries(sample_workspace: Path) -> None:
+    _imports_of(["faq", "braderie"], sample_workspace)  # builds the index
+    loaded = _imports_of(["faq", "braderie"], sample_workspace)
+    for heavy in ("gspread", "icalendar", "google", "rapidfuzz", "snowballstemmer"):
+        assert not any(name.split(".")[0] == heavy for name in loaded), heavy
+    assert "rich.markdown" not in loaded
+    assert "permanence.knowledge" not in loaded  # no page parsing on a warm index
+    assert "rich.console" in loaded  # the highlighted answers
+
+
+def test_a_json_search_does_not_load_rich(sample_workspace: Path) -> None:
+    _imports_of(["faq", "braderie"], sample_workspace)
+    loaded = _imports_of(["faq", "--json", "braderie"], sample_workspace)
+    assert not any(name.startswith("rich") for name in loaded)
+
+
+def test_a_typo_loads_the_fuzzy_matcher_only_then(sample_workspace: Path) -> None:
+    _imports_of(["faq", "braderie"], sample_workspace)
+    loaded = _imports_of(["faq", "--json", "brderie"], sample_workspace)
+    assert "rapidfuzz" in loaded

@@ -1,0 +1,255 @@
+"""The search engine on small hand-made documents: text, index, ranking, store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from permanence.search.index import Document, build_index
+from permanence.search.rank import analyse_query, rank
+from permanence.search.snippet import best_snippet, highlight_spans
+from permanence.search.store import (
+    Index,
+    index_from_bytes,
+    open_index,
+    save_index,
+    source_stamp,
+)
+from permanence.search.text import Analyzer, fold, spans, stem, words
+
+DOCUMENTS = [
+    Document(
+        "montant-cotisation",
+        "faq/montant-cotisation.md",
+        "Combien coûte l'adhésion ?",
+        ("adhésion", "tarif"),
+        "La cotisation annuelle est de 20 €, 5 € au tarif réduit.",
+    ),
+    Document(
+        "devenir-benevole",
+        "faq/devenir-benevole.md",
+        "Comment devenir bénévole chez vous ?",
+        ("bénévolat",),
+        "Remplissez le formulaire d'engagement ; une formation est prévue.",
+    ),
+    Document(
+        "recu-fiscal",
+        "faq/recu-fiscal.md",
+        "Quand vais-je recevoir mon reçu fiscal ?",
+        ("don", "impôts"),
+        "Le reçu arrive par e-mail dans les 48 heures après le don.",
+    ),
+    Document(
+        "stationnement",
+        "faq/stationnement.md",
+        "Peut-on se garer près du local ?",
+        ("parking",),
+        "Il n'y a pas de parking ; la rue est payante en semaine.",
+    ),
+    Document(
+        "faire-un-don",
+        "faq/faire-un-don.md",
+        "Comment faire un don ?",
+        ("don", "soutien"),
+        "Par chèque, par virement ou en ligne sur le site.",
+    ),
+    Document(
+        "guide/presse",
+        "guide/presse.md",
+        "Demandes de la presse",
+        ("Presse",),
+        "Les journalistes sont orientés vers la chargée de communication.",
+    ),
+]
+SYNONYMS = [
+    ["adhésion", "cotisation", "devenir membre"],
+    ["bénévole", "volontaire", "donner de son temps"],
+    ["journaliste", "presse", "reportage"],
+    ["résilier", "ne plus être membre"],
+]
+
+
+@pytest.fixture(scope="module")
+def index() -> Index:
+    return index_from_bytes(build_index(DOCUMENTS, SYNONYMS, [], b"stamp"))
+
+
+def top_ids(index: Index, query: str, limit: int = 3) -> list[str]:
+    hits = rank(index, analyse_query(index, query), limit)
+    return [index.record(hit.number)[0] for hit in hits]
+
+
+# --- text ---------------------------------------------------------------
+
+
+def test_fold_removes_case_accents_and_ligatures() -> None:
+    assert fold("Éléphant Œuvre ÇA") == "elephant oeuvre ca"
+
+
+def test_words_drop_stop_words_and_split_elisions() -> None:
+    assert words("Bonjour, je voudrais savoir l'adresse d'un local") == [
+        "adresse",
+        "local",
+    ]
+    assert words("qu'est-ce qu'il faut") == []
+
+
+def test_stemming_joins_plural_and_conjugated_forms() -> None:
+    assert stem("cotisations") == stem("cotisation")
+    assert stem("fiscaux") == stem("fiscal")
+    assert stem(fold("adhérer")) == stem(fold("adhère"))
+
+
+def test_analyzer_remembers_the_stem_of_each_word() -> None:
+    analyzer = Analyzer()
+    analyzer.terms("Les reçus fiscaux")
+    assert analyzer.stems == {"recus": stem("recus"), "fiscaux": "fiscal"}
+
+
+def test_spans_point_into_the_original_text() -> None:
+    text = "Œuvre d'été"
+    found = [(text[start:end], word) for start, end, word in spans(text)]
+    assert found == [("Œuvre", "oeuvre"), ("d", "d"), ("été", "ete")]
+
+
+# --- ranking --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("reçu fiscal", "recu-fiscal"),
+        ("RECU FISCAL", "recu-fiscal"),
+        ("recu fiscal", "recu-fiscal"),
+        ("les reçus fiscaux", "recu-fiscal"),
+        ("recu fiscla", "recu-fiscal"),
+        ("benevolle", "devenir-benevole"),
+        ("se garrer", "stationnement"),
+        ("parkings", "stationnement"),
+    ],
+)
+def test_accents_case_inflections_and_typos_find_the_entry(
+    index: Index, query: str, expected: str
+) -> None:
+    assert top_ids(index, query)[0] == expected
+
+
+def test_a_one_word_synonym_finds_an_entry_without_the_word(index: Index) -> None:
+    assert top_ids(index, "volontaire") == ["devenir-benevole"]
+
+
+def test_a_multi_word_synonym_finds_an_entry_without_the_words(index: Index) -> None:
+    assert top_ids(index, "devenir membre")[0] == "montant-cotisation"
+
+
+def test_a_synonym_phrase_keeps_its_stop_words() -> None:
+    documents = [
+        Document("pourquoi", "p.md", "Pourquoi être membre ?", (), "On vote."),
+        Document("quitter", "q.md", "Comment résilier ?", (), "Écrivez-nous."),
+    ]
+    groups = [["résilier", "ne plus être membre"]]
+    small = index_from_bytes(build_index(documents, groups, [], b""))
+    # "être membre" alone is not the phrase: only "résilier" holds the group.
+    assert small.document_count("~0") == 1
+    assert top_ids(small, "ne plus être membre") == ["quitter"]
+
+
+def test_question_and_tags_weigh_more_than_the_body(index: Index) -> None:
+    # "parking" is in the tags of one entry and the body of the same; "don"
+    # is in the tags of the receipt entry and the body of no other.
+    hits = rank(index, analyse_query(index, "formation"), 3)
+    assert [index.record(h.number)[0] for h in hits] == ["devenir-benevole"]
+    in_question = rank(index, analyse_query(index, "garer"), 1)[0]
+    in_body = rank(index, analyse_query(index, "payante"), 1)[0]
+    assert in_question.score > in_body.score
+
+
+def test_nothing_relevant_returns_no_hit(index: Index) -> None:
+    assert top_ids(index, "adopter un chien") == []
+    assert top_ids(index, "piscine municipale") == []
+
+
+def test_one_known_word_among_unknown_ones_is_not_enough(index: Index) -> None:
+    # "rue" is in one body, but the query is about something else.
+    assert top_ids(index, "cours de yoga dans la rue") == []
+
+
+def test_filler_words_alone_find_nothing(index: Index) -> None:
+    assert top_ids(index, "bonjour, je voudrais savoir") == []
+
+
+def test_limit_caps_the_number_of_hits(index: Index) -> None:
+    assert len(top_ids(index, "don", limit=10)) == 2
+    assert top_ids(index, "don", limit=1) == ["faire-un-don"]
+
+
+# --- snippets and highlights -----------------------------------------------
+
+
+def test_highlights_cover_the_matched_words_whatever_their_form(index: Index) -> None:
+    stems = frozenset({stem("recu"), "fiscal"})
+    text = "QUAND vais-je recevoir mon REÇU fiscal ?"
+    found = [text[a:b] for a, b in highlight_spans(text, stems, index.surface.get)]
+    assert found == ["REÇU", "fiscal"]
+
+
+def test_snippet_is_the_passage_with_the_matched_words(index: Index) -> None:
+    body = "Bienvenue. Le parking est fermé le dimanche. Merci de votre visite."
+    snippet = best_snippet(body, frozenset({"parking"}), index.surface.get)
+    assert snippet.startswith("Le parking est fermé le dimanche.")
+
+
+# --- store --------------------------------------------------------------------
+
+
+def _touch(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def test_stamp_changes_when_a_file_is_added_changed_or_removed(tmp_path: Path) -> None:
+    folder, synonyms = tmp_path / "faq", tmp_path / "faq" / "synonyms.yaml"
+    _touch(folder / "a.md", "one")
+    first = source_stamp([folder], [synonyms])
+    assert source_stamp([folder], [synonyms]) == first
+    _touch(folder / "b.md", "two")
+    added = source_stamp([folder], [synonyms])
+    _touch(folder / "b.md", "three!")
+    changed = source_stamp([folder], [synonyms])
+    (folder / "b.md").unlink()
+    _touch(synonyms, "synonyms: []")
+    with_synonyms = source_stamp([folder], [synonyms])
+    assert len({first, added, changed, with_synonyms}) == 4
+
+
+def test_stored_index_is_read_back_only_with_the_same_stamp(tmp_path: Path) -> None:
+    path = tmp_path / "cache" / "index.bin"
+    assert save_index(path, build_index(DOCUMENTS, SYNONYMS, [], b"v1"))
+    stored = open_index(path, b"v1")
+    assert stored is not None
+    assert stored.record(2)[0] == "recu-fiscal"
+    assert stored.count == len(DOCUMENTS)
+    stored.close()
+    assert open_index(path, b"v2") is None
+
+
+@pytest.mark.parametrize("content", [b"", b"garbage" * 10, b"permfaq\0\x01\0\0\0"])
+def test_a_corrupt_index_file_is_ignored(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "index.bin"
+    path.write_bytes(content)
+    assert open_index(path, b"v1") is None
+
+
+def test_an_index_of_another_format_version_is_ignored(tmp_path: Path) -> None:
+    blob = bytearray(build_index(DOCUMENTS, [], [], b"v1"))
+    blob[8] += 1  # the format version follows the 8-byte magic
+    path = tmp_path / "index.bin"
+    path.write_bytes(bytes(blob))
+    assert open_index(path, b"v1") is None
+
+
+def test_saving_into_an_unwritable_place_reports_false(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder should be", encoding="utf-8")
+    assert save_index(blocker / "index.bin", b"blob") is False
