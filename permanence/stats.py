@@ -281,6 +281,17 @@ def build_figures(
     )
 
 
+def guide_code(reason: str, labels: Mapping[str, str]) -> str | None:
+    """Return the guide's code for ``reason`` (one of its codes or labels)."""
+    text = _SPACES.sub(" ", reason).strip()
+    if text in labels:
+        return text
+    folded = text.casefold()
+    return next(
+        (code for code, label in labels.items() if label.casefold() == folded), None
+    )
+
+
 def _split_reasons(
     counts: Mapping[str, int], labels: Mapping[str, str]
 ) -> tuple[list[ReasonCount], list[ReasonCount]]:
@@ -290,13 +301,12 @@ def _split_reasons(
     reason typed by a volunteer and since added to the guide counts with
     it); anything else is a reason to add (free text, masked for contacts).
     """
-    by_label = {label.casefold(): code for code, label in labels.items()}
     known: Counter[str] = Counter()
     new: Counter[str] = Counter()
     spelling: dict[str, str] = {}
     for reason, count in counts.items():
         text = _SPACES.sub(" ", reason).strip()
-        code = text if text in labels else by_label.get(text.casefold())
+        code = guide_code(text, labels)
         if code is not None:
             known[code] += count
             continue

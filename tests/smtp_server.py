@@ -9,6 +9,7 @@ SMTP AUTH; ``refuse(address)`` makes the server refuse one recipient.
 
 from __future__ import annotations
 
+import asyncio
 import email
 import socket
 import ssl
@@ -43,6 +44,7 @@ class Received:
 class _Handler:
     received: list[Received] = field(default_factory=list)
     refused: set[str] = field(default_factory=set)
+    held: set[str] = field(default_factory=set)
 
     async def handle_RCPT(
         self, server: Any, session: Any, envelope: Any, address: str, options: Any
@@ -53,6 +55,10 @@ class _Handler:
         return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        if self.held & set(envelope.rcpt_tos):
+            while self.held & set(envelope.rcpt_tos):  # no answer until released
+                await asyncio.sleep(0.01)
+            return "451 4.3.0 Held message dropped, try again later"
         parsed = email.message_from_bytes(envelope.content, policy=default)
         assert isinstance(parsed, EmailMessage)
         self.received.append(
@@ -111,6 +117,10 @@ class MailServer:
     def refuse(self, *addresses: str) -> None:
         """Make the server refuse these recipients (550), or none if empty."""
         self._handler.refused = set(addresses)
+
+    def hold(self, *addresses: str) -> None:
+        """Leave messages to these recipients unanswered, then refuse them (451)."""
+        self._handler.held = set(addresses)
 
     def start(
         self,

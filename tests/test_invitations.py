@@ -265,3 +265,34 @@ def test_the_sample_workspace_calendars_pass_libical(
             e.decoded("DTSTART").strftime("%H:%M") for e in _events(path).values()
         ]
         assert sorted(local) == sorted(parsed), path.name
+
+
+def test_a_second_command_waits_for_the_first_then_says_so(
+    invoke: Invoke,
+    workspace: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from permanence.invitations import state
+    from permanence.workspace import Workspace
+
+    monkeypatch.setattr(state, "LOCK_WAIT_SECONDS", 0.1)
+    with state.history_lock(Workspace(workspace)):
+        args = ["-w", workspace, "schedule", "invites", "-o", tmp_path / "a", *WINDOW]
+        outcome = invoke(args)
+    assert outcome.exit_code == 2
+    assert "est en cours sur cet espace de travail" in outcome.stderr
+    assert invoke(args).exit_code == 0
+
+
+def test_history_forgets_events_long_before_the_window(
+    invoke: Invoke, workspace: Path, tmp_path: Path
+) -> None:
+    _invites(invoke, workspace, tmp_path / "first")
+    args = ["schedule", "invites", "-o", tmp_path / "later", "--from", "2028-01-01"]
+    outcome = invoke(["-w", workspace, *args, "--to", "2028-12-31"])
+    assert outcome.exit_code == 0, outcome.stderr
+    state = json.loads(
+        (workspace / ".permanence" / "invitations.json").read_text(encoding="utf-8")
+    )
+    assert state["events"] == {}

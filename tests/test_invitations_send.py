@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from email.message import EmailMessage
 from pathlib import Path
@@ -275,3 +278,30 @@ def test_missing_password_names_where_to_put_it(
     assert "PERMANENCE_SMTP_PASSWORD" in output
     assert "keyring set permanence" in output
     assert server.messages == []
+
+
+def test_a_run_killed_midway_resends_only_what_was_not_accepted(
+    invoke: Invoke, workspace: Path, smtp_server: MailServer
+) -> None:
+    script = Path(sys.executable).parent / "permanence"
+    if not script.exists():
+        pytest.skip("the permanence command is not installed in this environment")
+    smtp_server.hold("bruno@example.org")
+    args = [str(script), "-w", str(workspace), "schedule", "send", *SEND_WINDOW]
+    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 20
+        while not smtp_server.messages and time.monotonic() < deadline:
+            time.sleep(0.02)
+        time.sleep(0.2)  # bruno's message is now waiting for the server's answer
+    finally:
+        process.kill()  # SIGKILL: no clean-up, no final save
+        process.wait()
+    assert [m.recipients for m in smtp_server.messages] == [["alice@example.org"]]
+    smtp_server.hold()
+    smtp_server.clear()
+    _send(invoke, workspace)
+    assert sorted(r for m in smtp_server.messages for r in m.recipients) == [
+        "bruno@example.org",
+        "chloe@example.org",
+    ]

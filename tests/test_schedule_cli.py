@@ -28,7 +28,7 @@ def test_check_reports_gaps_conflicts_and_standins_in_french(
             "--from",
             "2026-10-19",
             "--to",
-            "2026-11-02",
+            "2026-11-01",
         ]
     )
     assert outcome.exit_code == 1
@@ -64,7 +64,7 @@ def test_check_in_english_reports_the_weekly_maximum(
         "--today",
         "2026-09-28",
         "--to",
-        "2026-10-05",
+        "2026-10-04",
     ]
     outcome = invoke(args, lang="en")
     assert outcome.exit_code == 1
@@ -82,10 +82,10 @@ def test_check_json_and_exit_0_when_all_is_covered(
     invoke: Invoke, sample_workspace: Path
 ) -> None:
     args = ["-w", sample_workspace, "schedule", "check", "--json"]
-    outcome = invoke([*args, "--from", "2026-11-02", "--to", "2026-11-09"])
+    outcome = invoke([*args, "--from", "2026-11-02", "--to", "2026-11-08"])
     assert outcome.exit_code == 0, outcome.stderr
     data = json.loads(outcome.stdout)
-    assert data["from"] == "2026-11-02"
+    assert (data["from"], data["to"]) == ("2026-11-02", "2026-11-08")
     assert data["shifts"] == 10
     assert data["gaps"] == data["overloads"] == data["conflicts"] == []
 
@@ -94,7 +94,7 @@ def test_check_json_lists_gap_candidates_least_loaded_first(
     invoke: Invoke, sample_workspace: Path
 ) -> None:
     args = ["-w", sample_workspace, "schedule", "check", "--json"]
-    outcome = invoke([*args, "--from", "2027-02-01", "--to", "2027-02-08"])
+    outcome = invoke([*args, "--from", "2027-02-01", "--to", "2027-02-07"])
     assert outcome.exit_code == 1
     (gap,) = json.loads(outcome.stdout)["gaps"]
     assert (gap["start"], gap["end"]) == (
@@ -193,3 +193,15 @@ def test_standin_for_an_unknown_shift_suggests_the_format(
     )
     assert outcome.exit_code == 2
     assert "« mardi-soir-AAAAMMJJ »" in outcome.stderr
+
+
+def test_check_of_a_single_day_and_reversed_range(
+    invoke: Invoke, sample_workspace: Path
+) -> None:
+    base = ["-w", sample_workspace, "schedule", "check", "--json"]
+    one_day = invoke([*base, "--from", "2026-10-29", "--to", "2026-10-29"])
+    assert one_day.exit_code == 1
+    assert len(json.loads(one_day.stdout)["gaps"]) == 1
+    reversed_range = invoke([*base, "--from", "2026-10-29", "--to", "2026-10-28"])
+    assert reversed_range.exit_code == 2
+    assert "--to ne doit pas venir avant --from" in reversed_range.stderr

@@ -101,6 +101,11 @@ def test_stemming_joins_plural_and_conjugated_forms() -> None:
     assert stem(fold("adhérer")) == stem(fold("adhère"))
 
 
+def test_folded_feminine_participles_join_their_verb() -> None:
+    assert stem(fold("formées")) == stem("former") == stem(fold("formé"))
+    assert stem(fold("isolées")) == stem("isolement")
+
+
 def test_analyzer_remembers_the_stem_of_each_word() -> None:
     analyzer = Analyzer()
     analyzer.terms("Les reçus fiscaux")

@@ -81,3 +81,15 @@ def test_sheet_key_is_taken_from_its_address(tmp_path: Path) -> None:
     sheet = load_settings(path).sheet
     assert sheet is not None
     assert (sheet.key, sheet.worksheet) == ("AbC123_x", "Appels")
+
+
+def test_a_key_written_twice_is_reported_where_it_repeats(tmp_path: Path) -> None:
+    path = tmp_path / "shifts.yaml"
+    path.write_text(
+        "settings:\n  name: A\n  language: fr\n  name: B\n", encoding="utf-8"
+    )
+    with pytest.raises(InvalidInputError) as caught:
+        load_settings(path)
+    problem = caught.value.problems[0]
+    assert (problem.line, problem.column) == (4, 3)
+    assert problem.message == "« name » est écrit deux fois ici : n'en gardez qu'un"

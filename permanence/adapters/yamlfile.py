@@ -42,6 +42,15 @@ class _LocatingLoader(_BaseLoader):  # type: ignore[misc, valid-type]
     pass
 
 
+class DuplicateKeyError(yaml.MarkedYAMLError):
+    """A mapping gives the same key twice (YAML would keep only the last)."""
+
+    def __init__(self, key: Any, node: yaml.Node) -> None:
+        super().__init__(problem=str(key), problem_mark=node.start_mark)
+        self.key = key
+        self.position = _position(node)
+
+
 def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> LocatedDict:
     mapping = LocatedDict()
     mapping.start = _position(node)
@@ -52,6 +61,8 @@ def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> Locat
             hash(key)
         except TypeError:
             key = str(key)
+        if key in mapping:
+            raise DuplicateKeyError(key, key_node)
         mapping[key] = loader.construct_object(value_node, deep=True)
         mapping.key_positions[key] = _position(key_node)
         mapping.value_positions[key] = _position(value_node)
@@ -89,6 +100,12 @@ def parse_yaml(text: str, path: Path | None) -> Any:
     """Parse ``text``; raise ``InvalidInputError`` naming the line on bad syntax."""
     try:
         return yaml.load(text, Loader=_LocatingLoader)
+    except DuplicateKeyError as error:
+        line, column = error.position
+        message = _("'{key}' is written twice here: keep only one").format(
+            key=error.key
+        )
+        raise InvalidInputError([Problem(path, message, line, column)]) from error
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else None

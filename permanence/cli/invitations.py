@@ -58,9 +58,12 @@ def invites_command(
     from datetime import UTC, datetime
 
     from permanence.invitations.files import write_invitations
+    from permanence.invitations.state import history_lock
 
-    plan = _plan(first, last, "--to")
-    written = write_invitations(context.workspace(), plan, folder, datetime.now(UTC))
+    with history_lock(context.workspace()):
+        plan = _plan(first, last, "--to")
+        stamp = datetime.now(UTC)
+        written = write_invitations(context.workspace(), plan, folder, stamp)
     _print_files(written)
     rewritten = sum(1 for item in written if item.rewritten)
     message = _("{count} calendar file(s) written in {folder}, {same} unchanged.")
@@ -89,10 +92,19 @@ def send_command(
         bool, typer.Option("--json", help=N_("Print the messages as JSON."))
     ] = False,
 ) -> None:
+    from permanence.invitations.state import history_lock
+
+    with history_lock(context.workspace()):
+        _send_command(dry_run, only or [], first, last, as_json)
+
+
+def _send_command(
+    dry_run: bool, only: list[str], first: str | None, last: str | None, as_json: bool
+) -> None:
     from permanence.invitations.messages import outgoing_messages
 
     plan = _plan(first, last, "--until")
-    messages, without_email = outgoing_messages(plan, only or ())
+    messages, without_email = outgoing_messages(plan, only)
     for recipient in without_email:
         warning = _("{name} ({id}) has no email address: nothing sent to them.")
         output.warn(warning.format(name=recipient.name, id=recipient.id))

@@ -30,7 +30,7 @@ def register(app: typer.Typer) -> None:
         help=N_("Report opening hours with nobody on duty, overloads and conflicts."),
         epilog=N_(
             "Examples: permanence schedule check | "
-            "permanence schedule check --from 2026-09-01 --to 2027-07-01 --json"
+            "permanence schedule check --from 2026-09-01 --to 2027-06-30 --json"
         ),
     )(check_command)
     group.command(
@@ -112,7 +112,7 @@ def check_command(
         str | None,
         typer.Option(
             "--to",
-            help=N_("Day after the last one to check (default: 8 weeks later)."),
+            help=N_("Last day to check, included (YYYY-MM-DD; default: 8 weeks on)."),
             show_default=False,
         ),
     ] = None,
@@ -127,10 +127,12 @@ def check_command(
 
     schedule = _load()
     first = parse_day(start, "--from") or _today(today, schedule)
-    last = parse_day(end, "--to") or first + timedelta(weeks=DEFAULT_WEEKS)
-    if last <= first:
-        raise UserInputError(_("--to must come after --from"))
-    report = check_coverage(schedule, first, last)
+    last = parse_day(end, "--to")
+    # --to is the last day checked, included; the range ends the day after.
+    stop = last + timedelta(days=1) if last else first + timedelta(weeks=DEFAULT_WEEKS)
+    if stop <= first:
+        raise UserInputError(_("--to must not come before --from"))
+    report = check_coverage(schedule, first, stop)
     if as_json:
         from permanence.cli import output
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from permanence.cli.plain import styled
@@ -38,8 +39,6 @@ def candidates_text(candidates: Sequence[Candidate]) -> str:
 def print_report(schedule: Schedule, report: CoverageReport) -> None:
     """Print the coverage report for a volunteer coordinator."""
     last = report.end.toordinal() - 1
-    from datetime import date
-
     title = _("Shifts from {first} to {last}: {count}").format(
         first=format_day(report.start),
         last=format_day(date.fromordinal(last)),
@@ -138,7 +137,7 @@ def report_json(report: CoverageReport) -> dict[str, Any]:
     """Return the coverage report as JSON-ready values."""
     return {
         "from": report.start.isoformat(),
-        "to": report.end.isoformat(),
+        "to": date.fromordinal(report.end.toordinal() - 1).isoformat(),
         "shifts": len(report.shifts),
         "gaps": [
             {

@@ -63,10 +63,10 @@ def sync_command(
     workspace, settings = context.workspace(), context.settings()
     _configured_sheet()
     with CallStore.open(workspace) as store:
-        import_rescued(store, workspace)
-        if dry_run:
+        if dry_run:  # changes nothing, not even the rescued calls
             _show_plan(plan_push(workspace, settings, store), as_json)
             return
+        import_rescued(store, workspace)
         report = push_pending(workspace, settings, store, SYNC_LOCK_WAIT_SECONDS)
     _show_report(report, as_json)
 

@@ -79,7 +79,8 @@ def stats_command(
 
     if as_json and as_csv:
         raise UserInputError(_("choose one of --json and --csv"))
-    zone, association = _zone_and_name()
+    settings = context.settings()
+    zone, association = settings.zone, settings.name
     now = datetime.now(zone)
     period = _period(since, first, last, zone, now)
     figures = collect_figures(context.workspace(), period, zone, now)
@@ -100,24 +101,6 @@ def stats_command(
         from permanence.cli.stats_render import print_figures
 
         print_figures(output.stdout(), figures)
-
-
-def _zone_and_name() -> tuple[ZoneInfo, str]:
-    """Return the association's time zone and name.
-
-    They come from the schedule, read from its cache when ``shifts.yaml``
-    has not changed, which spares the YAML parser; a schedule with problems
-    (irrelevant to the figures) falls back on the settings alone.
-    """
-    from permanence.errors import InvalidInputError
-    from permanence.schedule import load_schedule
-
-    try:
-        schedule = load_schedule(context.workspace())
-    except InvalidInputError:
-        settings = context.settings()
-        return settings.zone, settings.name
-    return schedule.zone, schedule.name
 
 
 def _period(since: str, first: str, last: str, zone: ZoneInfo, now: datetime) -> Period:

@@ -62,7 +62,7 @@ def write_invitations(
         if recipient.invitations:
             history.remember(recipient.id, recipient.name, recipient.email)
     if history.changed:
-        write_history(workspace, history)
+        write_history(workspace, history, plan.window.start)
     return written
 
 

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from permanence.errors import UserInputError
 from permanence.i18n import _, ngettext
 from permanence.invitations.plan import Change, Invitation, Plan, Recipient
-from permanence.invitations.state import write_history
+from permanence.invitations.state import journal_sent, write_history
 from permanence.settings import Settings, SmtpSettings
 from permanence.workspace import Workspace
 
@@ -97,8 +97,10 @@ def send_invitations(
 
     def accepted(index: int) -> None:
         item = messages[index]
-        for invitation in item.invitations:
-            plan.history.send(invitation.event.uid, invitation.version)
+        sent = [(i.event.uid, i.version) for i in item.invitations]
+        journal_sent(workspace, sent)
+        for uid, version in sent:
+            plan.history.send(uid, version)
         recipient = item.recipient
         plan.history.remember(recipient.id, recipient.name, recipient.email)
         result.sent.append(item)
@@ -109,7 +111,7 @@ def send_invitations(
         report = send_messages(smtp, password, emails, on_sent=accepted)
     finally:
         if result.sent:
-            write_history(workspace, plan.history)
+            write_history(workspace, plan.history, plan.window.start)
     result.refused = [(messages[index], reason) for index, reason in report.refused]
     return result
 

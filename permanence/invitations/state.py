@@ -18,7 +18,12 @@ from __future__ import annotations
 
 import json
 import os
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from typing import NamedTuple
 
 from permanence.errors import UserInputError
@@ -26,7 +31,13 @@ from permanence.i18n import _
 from permanence.workspace import Workspace
 
 STATE_FILE = "invitations.json"
+# Each message accepted by the mail server is appended here at once, so
+# that a run killed midway still knows what it sent; merged on reading.
+JOURNAL_FILE = "invitations.journal"
 STATE_VERSION = 2
+LOCK_FILE = "invitations.lock"
+KEEP_DAYS = 400
+LOCK_WAIT_SECONDS = 2.0
 
 
 class Version(NamedTuple):
@@ -87,7 +98,9 @@ def read_history(workspace: Workspace) -> History:
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        return History()
+        history = History()
+        _replay_journal(workspace, history)
+        return history
     except (OSError, ValueError) as error:
         message = _("{path} is unreadable ({error}): delete it to start afresh")
         raise UserInputError(message.format(path=path, error=error)) from error
@@ -98,11 +111,50 @@ def read_history(workspace: Workspace) -> History:
         uid: Record(Version(*issued), Version(*sent) if sent else None)
         for uid, (issued, sent) in raw["events"].items()
     }
-    return History(raw["domain"], raw["people"], events, raw["files"])
+    history = History(raw["domain"], raw["people"], events, raw["files"])
+    _replay_journal(workspace, history)
+    return history
 
 
-def write_history(workspace: Workspace, history: History) -> None:
-    """Save the history atomically (a crash leaves the old file intact)."""
+def _replay_journal(workspace: Workspace, history: History) -> None:
+    """Apply the sendings journalled by a run that did not finish."""
+    try:
+        lines = (workspace.state_dir / JOURNAL_FILE).read_text("utf-8").splitlines()
+    except FileNotFoundError:
+        return
+    for line in lines:
+        try:
+            entries = json.loads(line)
+        except ValueError:
+            continue  # a line cut short by the crash: that message is resent
+        for uid, version in entries:
+            history.send(uid, Version(*version))
+
+
+def journal_sent(workspace: Workspace, sent: list[tuple[str, Version]]) -> None:
+    """Append the versions of one accepted message to the journal, durably."""
+    path = workspace.ensure_state_dir() / JOURNAL_FILE
+    with path.open("a", encoding="utf-8") as journal:
+        journal.write(json.dumps(sent, separators=(",", ":")) + "\n")
+        journal.flush()
+        os.fsync(journal.fileno())
+
+
+def write_history(
+    workspace: Workspace, history: History, window_start: date | None = None
+) -> None:
+    """Save the history atomically (a crash leaves the old file intact).
+
+    Events that ended more than ``KEEP_DAYS`` before ``window_start`` are
+    forgotten: the file would otherwise grow every year.
+    """
+    if window_start is not None:
+        oldest = (window_start - timedelta(days=KEEP_DAYS)).isoformat()
+        history.events = {
+            uid: record
+            for uid, record in history.events.items()
+            if record.issued.end[:10] >= oldest
+        }
     folder = workspace.ensure_state_dir()
     target = folder / STATE_FILE
     temporary = target.with_suffix(".tmp")
@@ -115,3 +167,55 @@ def write_history(workspace: Workspace, history: History) -> None:
     }
     temporary.write_text(json.dumps(document, separators=(",", ":")), "utf-8")
     os.replace(temporary, target)
+    (folder / JOURNAL_FILE).unlink(missing_ok=True)
+
+
+@contextmanager
+def history_lock(workspace: Workspace) -> Iterator[None]:
+    """Hold the history for one command: two sends at once would mail twice.
+
+    An OS file lock (released by the system if the process dies); the
+    ``filelock`` package would cost more to import than a whole run.
+    """
+    path = workspace.ensure_state_dir() / LOCK_FILE
+    with path.open("a+b") as handle:
+        if not _acquire(handle.fileno()):
+            message = _(
+                "another 'permanence schedule invites' or 'send' is running on "
+                "this workspace: wait for it to finish, then try again"
+            )
+            raise UserInputError(message)
+        try:
+            yield
+        finally:
+            _release(handle.fileno())
+
+
+def _acquire(descriptor: int) -> bool:
+    deadline = time.monotonic() + LOCK_WAIT_SECONDS
+    while True:
+        try:
+            if sys.platform == "win32":
+                import msvcrt
+
+                msvcrt.locking(descriptor, msvcrt.LK_NBLCK, 1)
+            else:
+                import fcntl
+
+                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except OSError:
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.05)
+
+
+def _release(descriptor: int) -> None:
+    if sys.platform == "win32":
+        import msvcrt
+
+        msvcrt.locking(descriptor, msvcrt.LK_UNLCK, 1)
+    else:
+        import fcntl
+
+        fcntl.flock(descriptor, fcntl.LOCK_UN)

@@ -86,10 +86,16 @@ def _stemmer() -> Callable[[str], str]:
 
 
 def stem(word: str) -> str:
-    """Return the Snowball French stem of a folded word."""
+    """Return the Snowball French stem of a folded word.
+
+    Snowball removes the feminine ``-ée`` of past participles only with its
+    accent; on folded text ``formée`` stems to ``forme`` while ``former``
+    gives ``form``. A final ``e`` is therefore dropped from every stem.
+    """
     if word.isdigit():
         return word
-    return _stemmer()(word)
+    found = _stemmer()(word)
+    return found[:-1] if len(found) > 3 and found.endswith("e") else found
 
 
 class Analyzer:

@@ -14,164 +14,65 @@ free text typed by volunteers is shown).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time, timedelta
+from dataclasses import replace
+from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from permanence.calls.record import CallQuery, CallRecord, fold, new_call_id
-from permanence.errors import UserInputError
-from permanence.i18n import _
-from permanence.stats import Period, ReasonCount, count_queries, mask_contacts
+from permanence.handoff.model import (
+    CallLine,
+    EndHandoff,
+    FollowUpLine,
+    HandoffRequest,
+    OwnerGroup,
+    ShiftEvent,
+    ShiftSlot,
+    StartHandoff,
+)
+from permanence.handoff.shifts import (
+    choose_volunteer,
+    next_shift,
+    own_shift,
+    previous_shift,
+    shifts_of_day,
+    slot_of,
+    volunteer_name,
+)
+from permanence.stats import (
+    Period,
+    ReasonCount,
+    count_queries,
+    guide_code,
+    mask_contacts,
+)
 
 if TYPE_CHECKING:
     from permanence.adapters.callstore import CallStore
-    from permanence.schedule import Schedule, Shift
+    from permanence.schedule import Schedule
     from permanence.workspace import Workspace
+
+__all__ = [
+    "CallLine",
+    "EndHandoff",
+    "FollowUpLine",
+    "HandoffRequest",
+    "OwnerGroup",
+    "ShiftEvent",
+    "ShiftSlot",
+    "StartHandoff",
+    "begin_shift",
+    "choose_volunteer",
+    "end_handoff",
+    "finish_shift",
+    "open_follow_ups",
+    "shift_start",
+    "start_handoff",
+    "volunteer_name",
+]
 
 # When neither the log nor the schedule says when the phone was last handed
 # over, the incoming volunteer is shown the last day.
 DEFAULT_LOOKBACK = timedelta(days=1)
-
-
-@dataclass(frozen=True)
-class CallLine:
-    """A call as a handoff shows it: when, why and who took it."""
-
-    call_id: str
-    time: datetime
-    reason: str
-    label: str
-    is_new: bool
-    volunteer: str
-
-
-@dataclass(frozen=True)
-class FollowUpLine:
-    """A follow-up as a handoff shows it (no caller details)."""
-
-    call_id: str
-    opened: datetime
-    reason: str
-    label: str
-    owner: str
-    due: date | None
-    is_open: bool
-
-
-@dataclass(frozen=True)
-class OwnerGroup:
-    """The open follow-ups of one owner, oldest first."""
-
-    owner: str
-    follow_ups: tuple[FollowUpLine, ...]
-
-
-@dataclass(frozen=True)
-class ShiftEvent:
-    """A shift start or end recorded in the call log."""
-
-    volunteer: str
-    time: datetime
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class ShiftSlot:
-    """A shift of the schedule with its volunteers' names."""
-
-    start: datetime
-    end: datetime
-    volunteers: tuple[str, ...]
-    label: str = ""
-
-
-@dataclass(frozen=True)
-class HandoffRequest:
-    """Who hands over, when, and what the command already knows."""
-
-    volunteer: str
-    at: datetime
-    labels: Mapping[str, str] = field(default_factory=dict)
-    links: Mapping[str, str] = field(default_factory=dict)
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class StartHandoff:
-    """What the volunteer taking the phone must know."""
-
-    volunteer: str
-    at: datetime
-    since: datetime
-    previous_shift: ShiftSlot | None
-    last_ended: ShiftEvent | None
-    calls: list[CallLine]
-    open_follow_ups: list[OwnerGroup]
-    new_reasons: list[ReasonCount]
-    unanswered: list[tuple[str, int]]
-    today: list[ShiftSlot]
-    links: dict[str, str]
-    event_id: str = ""
-
-
-@dataclass(frozen=True)
-class EndHandoff:
-    """What the volunteer leaving the phone tells the team."""
-
-    volunteer: str
-    at: datetime
-    since: datetime
-    call_count: int
-    calls_by_reason: list[ReasonCount]
-    new_reasons: list[ReasonCount]
-    follow_ups_created: list[FollowUpLine]
-    still_open: list[OwnerGroup]
-    note: str
-    next_shift: ShiftSlot | None
-    event_id: str = ""
-
-
-def choose_volunteer(
-    schedule: Schedule | None, at: datetime, given: str, configured: str
-) -> str:
-    """Return who hands over: ``--as``, else the user's config, else the schedule."""
-    for name in (given, configured):
-        if name.strip():
-            return volunteer_name(schedule, name.strip())
-    if schedule is not None:
-        from permanence.schedule import on_duty
-
-        names = [volunteer.name for volunteer in on_duty(schedule, at)]
-        if len(names) == 1:
-            return names[0]
-        if names:
-            message = _("{names} are on duty now: say which one you are with --as NAME")
-            raise UserInputError(message.format(names=", ".join(names)))
-    message = _(
-        "nobody is on duty at {time} in shifts.yaml: say who you are with --as "
-        "NAME (or set 'volunteer' in your config)"
-    )
-    raise UserInputError(message.format(time=f"{at:%Y-%m-%d %H:%M}"))
-
-
-def volunteer_name(schedule: Schedule | None, given: str) -> str:
-    """Return the schedule's spelling of the volunteer ``given`` designates.
-
-    ``given`` may be an id, a full name, or the start of either when only
-    one volunteer matches (``karim`` for Karim Haddad); anyone else (a
-    stand-in not in the schedule) keeps the name as typed.
-    """
-    if schedule is None:
-        return given
-    key = fold(given)
-    exact = [v for v in schedule.volunteers if key in (fold(v.id), fold(v.name))]
-    starting = [
-        v
-        for v in schedule.volunteers
-        if fold(v.id).startswith(key) or fold(v.name).startswith(key)
-    ]
-    found = exact or starting
-    return found[0].name if len(found) == 1 else given
 
 
 def shift_event(kind: str, request: HandoffRequest) -> CallRecord:
@@ -244,7 +145,7 @@ def start_handoff(
     """Gather what the volunteer taking the phone at ``request.at`` must know."""
     at = request.at
     last_ended = _last_event(store, "shift_ended", at)
-    previous = _slot(schedule, _previous_shift(schedule, at))
+    previous = slot_of(schedule, previous_shift(schedule, at))
     since = _handover_time(store, last_ended, previous, at)
     calls = _calls(store, Period(since, at), request.labels)
     return StartHandoff(
@@ -285,7 +186,7 @@ def end_handoff(
         follow_ups_created=created,
         still_open=open_follow_ups(store, at, request.labels),
         note=mask_contacts(request.note),
-        next_shift=_slot(schedule, _next_shift(schedule, at)),
+        next_shift=slot_of(schedule, next_shift(schedule, at)),
     )
 
 
@@ -302,7 +203,7 @@ def shift_start(
     ended = _last_event(store, "shift_ended", at, volunteer)
     if started is not None and (ended is None or ended.time <= started.time):
         return started.time
-    shift = _own_shift(schedule, volunteer, at)
+    shift = own_shift(schedule, volunteer, at)
     if shift is not None:
         return shift.start
     return datetime.combine(at.date(), time(0), at.tzinfo)
@@ -312,9 +213,9 @@ def open_follow_ups(
     store: CallStore, at: datetime, labels: Mapping[str, str]
 ) -> list[OwnerGroup]:
     """Return the follow-ups open at ``at``, grouped by owner, oldest first."""
-    query = CallQuery(
-        end=at, kind="call", open_only=True, limit=None, newest_first=False
-    )
+    # No kind: only calls have follow-ups, and without it SQLite can use the
+    # small index of open follow-ups instead of reading every call.
+    query = CallQuery(end=at, open_only=True, limit=None, newest_first=False)
     groups: dict[str, list[FollowUpLine]] = {}
     for record in store.search(query):
         line = _follow_up_line(record, labels)
@@ -339,15 +240,6 @@ def reasons_of(calls: Sequence[CallLine], new: bool) -> list[ReasonCount]:
 def new_reasons(calls: Sequence[CallLine]) -> list[ReasonCount]:
     """Count the reasons typed by volunteers because the guide had none."""
     return reasons_of(calls, new=True)
-
-
-def shifts_of_day(schedule: Schedule | None, at: datetime) -> list[ShiftSlot]:
-    """Return the shifts of ``at``'s day with their volunteers' names."""
-    if schedule is None:
-        return []
-    day = at.astimezone(schedule.zone).date()
-    shifts = schedule.occurrences(day, day + timedelta(days=1))
-    return [slot for shift in shifts if (slot := _slot(schedule, shift))]
 
 
 def _last_event(
@@ -404,78 +296,36 @@ def _calls(
     return [_call_line(record, labels) for record in _call_records(store, period)]
 
 
-def _reason_label(reason: str, is_new: bool, labels: Mapping[str, str]) -> str:
-    if is_new:
-        return mask_contacts(reason) or "?"
-    return labels.get(reason, reason) or "?"
+def _reason(record: CallRecord, labels: Mapping[str, str]) -> tuple[str, str, bool]:
+    """Return the reason's code (or masked text), label, and whether it is new.
+
+    New means not in the current guide; without a guide, the volunteer's
+    own choice when logging the call says it.
+    """
+    code = guide_code(record.reason, labels) if labels else None
+    if code is not None:
+        return code, labels[code], False
+    if labels or record.reason_is_new:
+        text = mask_contacts(record.reason) or "?"
+        return text, text, True
+    return record.reason, record.reason or "?", False
 
 
 def _call_line(record: CallRecord, labels: Mapping[str, str]) -> CallLine:
-    is_new = record.reason_is_new and record.reason not in labels
-    reason = mask_contacts(record.reason) if is_new else record.reason
-    label = _reason_label(record.reason, is_new, labels)
+    reason, label, is_new = _reason(record, labels)
     return CallLine(record.id, record.time, reason, label, is_new, record.volunteer)
 
 
 def _follow_up_line(record: CallRecord, labels: Mapping[str, str]) -> FollowUpLine:
     follow_up = record.follow_up
     assert follow_up is not None
-    is_new = record.reason_is_new and record.reason not in labels
+    reason, label, _is_new = _reason(record, labels)
     return FollowUpLine(
         call_id=record.id,
         opened=record.time,
-        reason=mask_contacts(record.reason) if is_new else record.reason,
-        label=_reason_label(record.reason, is_new, labels),
+        reason=reason,
+        label=label,
         owner=follow_up.owner,
         due=follow_up.due,
         is_open=follow_up.is_open,
     )
-
-
-def _previous_shift(schedule: Schedule | None, at: datetime) -> Shift | None:
-    if schedule is None:
-        return None
-    from permanence.schedule import previous_shift
-
-    return previous_shift(schedule, at)
-
-
-def _next_shift(schedule: Schedule | None, at: datetime) -> Shift | None:
-    if schedule is None:
-        return None
-    from permanence.schedule import next_shift
-
-    return next_shift(schedule, at)
-
-
-def _own_shift(schedule: Schedule | None, volunteer: str, at: datetime) -> Shift | None:
-    """Return the shift of ``volunteer`` under way at ``at``, or just ended."""
-    if schedule is None:
-        return None
-    from permanence.schedule import current_shifts
-
-    key = fold(volunteer)
-    candidates = [*current_shifts(schedule, at), _previous_shift(schedule, at)]
-    for shift in candidates:
-        if shift is None:
-            continue
-        names = [fold(name) for name in _names(schedule, shift.volunteers)]
-        ids = [fold(volunteer_id) for volunteer_id in shift.volunteers]
-        if key in names or key in ids:
-            return shift
-    return None
-
-
-def _names(schedule: Schedule, volunteer_ids: Iterable[str]) -> tuple[str, ...]:
-    names = []
-    for volunteer_id in volunteer_ids:
-        volunteer = schedule.volunteer(volunteer_id)
-        names.append(volunteer.name if volunteer else volunteer_id)
-    return tuple(names)
-
-
-def _slot(schedule: Schedule | None, shift: Shift | None) -> ShiftSlot | None:
-    if schedule is None or shift is None:
-        return None
-    names = _names(schedule, shift.volunteers)
-    return ShiftSlot(shift.start, shift.end, names, shift.label)
