@@ -148,16 +148,28 @@ def _stamp_line(stamp: datetime) -> bytes:
 
 @lru_cache(maxsize=_CACHE_SIZE)
 def _time_lines(start: datetime, end: datetime, timezone: str) -> bytes:
+    zone = ZoneInfo(timezone)
+    head = _tzid_parameter(timezone)
+    suffix = "Z" if not head else ""
+    # A local DATE-TIME is plain digits (RFC 5545, 3.3.5): nothing to escape.
+    start_text = start.astimezone(zone).strftime("%Y%m%dT%H%M%S") + suffix
+    end_text = end.astimezone(zone).strftime("%Y%m%dT%H%M%S") + suffix
+    return b"DTSTART%s:%s\r\nDTEND%s:%s\r\n" % (
+        head,
+        start_text.encode(),
+        head,
+        end_text.encode(),
+    )
+
+
+@lru_cache(maxsize=16)
+def _tzid_parameter(timezone: str) -> bytes:
+    """Return ``;TZID=...`` as icalendar writes it, or b'' for UTC."""
     from icalendar import vDDDTypes
 
-    zone = ZoneInfo(timezone)
-    lines = []
-    for name, moment in ((b"DTSTART", start), (b"DTEND", end)):
-        value = vDDDTypes(moment.astimezone(zone))
-        params = value.params.to_ical()  # empty for UTC, written with a Z
-        head = b"%s;%s" % (name, params) if params else name
-        lines.append(b"%s:%s\r\n" % (head, value.to_ical()))
-    return b"".join(lines)
+    moment = datetime(2000, 1, 1, tzinfo=ZoneInfo(timezone))
+    parameters = vDDDTypes(moment).params.to_ical()
+    return b";" + parameters if parameters else b""
 
 
 @lru_cache(maxsize=_CACHE_SIZE)
@@ -241,11 +253,16 @@ def _frame(
     if name:
         calendar.add("x-wr-calname", name)
         calendar.add("x-wr-timezone", timezone)
-    if span is not None:
-        calendar.add_component(_timezone(timezone, span))
     text = bytes(calendar.to_ical())
     end = text.rindex(b"END:VCALENDAR")
-    return text[:end], text[end:]
+    zone = _timezone_lines(timezone, span) if span is not None else b""
+    return text[:end] + zone, text[end:]
+
+
+@lru_cache(maxsize=16)
+def _timezone_lines(timezone: str, span: tuple[date, date]) -> bytes:
+    """Return the VTIMEZONE component, shared by the files of one run."""
+    return bytes(_timezone(timezone, span).to_ical())
 
 
 def _timezone(timezone: str, span: tuple[date, date]) -> icalendar.Timezone:

@@ -101,11 +101,9 @@ def parse_yaml(text: str, path: Path | None) -> Any:
     try:
         return yaml.load(text, Loader=_LocatingLoader)
     except DuplicateKeyError as error:
-        line, column = error.position
-        message = _("'{key}' is written twice here: keep only one").format(
-            key=error.key
-        )
-        raise InvalidInputError([Problem(path, message, line, column)]) from error
+        message = _("'{key}' is written twice here: keep only one")
+        duplicate = Problem(path, message.format(key=error.key), *error.position)
+        raise InvalidInputError([duplicate]) from error
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else None
