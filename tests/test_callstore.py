@@ -6,6 +6,7 @@ import json
 import sqlite3
 import subprocess
 import sys
+import time
 from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -278,3 +279,27 @@ def test_rescued_record_already_stored_is_not_added_again(
     assert imported == [other.id]
     assert len(stored(calls_workspace)) == 2
     assert list(folder.glob("*.json")) == []
+
+
+def test_processes_creating_the_store_at_once_all_succeed(tmp_path: Path) -> None:
+    # Every process waits for the same instant, then opens the brand-new file.
+    script = (
+        "import sys, time\n"
+        "from pathlib import Path\n"
+        "from permanence.adapters.callstore import CallStore\n"
+        "time.sleep(max(0.0, float(sys.argv[2]) - time.time()))\n"
+        "CallStore.open_path(Path(sys.argv[1])).close()\n"
+    )
+    for round_number in range(4):
+        path = tmp_path / f"calls-{round_number}.sqlite3"
+        start = f"{time.time() + 0.6:.3f}"
+        processes = [
+            subprocess.Popen(
+                [sys.executable, "-c", script, str(path), start],
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(6)
+        ]
+        errors = [process.communicate(timeout=60)[1] for process in processes]
+        assert [p.returncode for p in processes] == [0] * 6, errors

@@ -180,7 +180,7 @@ def test_state_records_digest_and_sequence_per_uid(
     assert len(digest) == 20
     assert (start, end) == ("2026-03-12T14:00:00+01:00", "2026-03-12T17:00:00+01:00")
     assert sent is None  # writing files is not sending
-    assert "jeudi@fil.example.org" in state["events"]  # the team calendar's
+    assert "jeudi@fil.example.org" in state["team"]  # the team calendar's
 
 
 def test_missing_coordinator_is_a_clear_error(
@@ -289,10 +289,27 @@ def test_history_forgets_events_long_before_the_window(
     invoke: Invoke, workspace: Path, tmp_path: Path
 ) -> None:
     _invites(invoke, workspace, tmp_path / "first")
+    write_shifts(workspace, {**SHIFTS, "futur": ("2028-03-04", "10:00-12:00", "alice")})
     args = ["schedule", "invites", "-o", tmp_path / "later", "--from", "2028-01-01"]
     outcome = invoke(["-w", workspace, *args, "--to", "2028-12-31"])
     assert outcome.exit_code == 0, outcome.stderr
     state = json.loads(
         (workspace / ".permanence" / "invitations.json").read_text(encoding="utf-8")
     )
-    assert state["events"] == {}
+    assert list(state["events"]) == ["futur.alice@fil.example.org"]
+    assert list(state["team"]) == ["futur@fil.example.org"]
+
+
+def test_shift_ids_with_dots_cancel_for_the_right_volunteer(
+    invoke: Invoke, workspace: Path, tmp_path: Path
+) -> None:
+    dotted = {**SHIFTS, "soir.special": ("2026-05-02", "18:00-20:00", "alice")}
+    write_shifts(workspace, dotted)
+    _invites(invoke, workspace, tmp_path / "first")
+    write_shifts(workspace, SHIFTS)
+    out = tmp_path / "second"
+    _invites(invoke, workspace, out)
+    cancellations = sorted(p.name for p in out.glob("*-annulations.ics"))
+    assert cancellations == ["alice-annulations.ics"]
+    (event,) = _events(out / "alice-annulations.ics").values()
+    assert str(event["UID"]) == "soir.special.alice@fil.example.org"

@@ -266,3 +266,19 @@ def test_plan_reads_the_sheet_without_writing(
     assert plan.already_in_sheet == [there.id]
     assert [r.method for r in sheets_emulator.sheets_requests()] == ["GET"]
     assert store.sheet_state(there.id) == "pending"
+
+
+def test_importing_the_sheet_modules_loads_no_google_library() -> None:
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, permanence.sheetsync, permanence.cli.sheet;"
+        "print(sorted({m.split('.')[0] for m in sys.modules}"
+        " & {'gspread', 'google', 'requests', 'filelock', 'rich'}))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+
+    assert done.stdout.strip() == "[]"

@@ -63,10 +63,10 @@ def test_slow_sheet_times_out_and_the_late_row_is_not_duplicated(
     sheets_emulator: SheetsEmulator,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setenv("PERMANENCE_SHEETS_TIMEOUT", "0.3")
+    monkeypatch.setenv("PERMANENCE_SHEETS_TIMEOUT", "1")
     record = make_record()
     store.add(record)
-    sheets_emulator.delay_next(0.6, match=is_append)  # lands after the timeout
+    sheets_emulator.delay_next(2, match=is_append)  # lands after the timeout
 
     slow = push_pending(workspace, settings, store)
     _wait_for_rows(sheets_emulator, 2)

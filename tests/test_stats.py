@@ -271,7 +271,7 @@ def test_terminal_shows_bars_and_counts(invoke: Invoke, workspace: Path) -> None
 
     assert outcome.exit_code == 0, outcome.stderr
     out = outcome.stdout
-    assert "6 appels du 2026-11-30 au 2026-12-07 00:00" in out
+    assert "6 appels du 30/11/2026 au 06/12/2026" in out
     assert "Adhérer à l'association" in out
     assert "█" * 40 in out
     assert "« Bruit des voisins »" in out
@@ -288,7 +288,7 @@ def test_stats_in_english(invoke: Invoke, workspace: Path) -> None:
     outcome = invoke(["-w", workspace, "stats", *WEEK], lang="en")
 
     assert outcome.exit_code == 0, outcome.stderr
-    assert "6 calls from 2026-11-30 to 2026-12-07 00:00" in outcome.stdout
+    assert "6 calls from 2026-11-30 to 2026-12-06" in outcome.stdout
     assert "closed: 2; median time to close: 13.0 h; still open: 1" in outcome.stdout
     assert "Tue" in outcome.stdout
 
@@ -364,3 +364,17 @@ def test_grid_from_utc_hours_matches_local_time_in_other_zones(
     assert (
         from_sql.by_weekday_hour == tally_records(records, period, zone).by_weekday_hour
     )
+
+
+def test_damaged_call_log_is_reported_without_traceback(
+    invoke: Invoke, sample_workspace: Path
+) -> None:
+    state = sample_workspace / ".permanence"
+    state.mkdir(exist_ok=True)
+    (state / "calls.sqlite3").write_bytes(b"not a database" * 100)
+
+    outcome = invoke(["-w", sample_workspace, "stats", "--json"])
+
+    assert outcome.exit_code == 2
+    assert "ne peut pas être lu" in outcome.stderr
+    assert "Traceback" not in outcome.stderr

@@ -148,8 +148,8 @@ def test_slow_sheet_times_out_without_duplicating_the_late_row(
     sheets_emulator: SheetsEmulator,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setenv("PERMANENCE_SHEETS_TIMEOUT", "0.5")
-    sheets_emulator.delay_next(1.5, match=is_append)
+    monkeypatch.setenv("PERMANENCE_SHEETS_TIMEOUT", "1")
+    sheets_emulator.delay_next(2.5, match=is_append)
 
     logged = run(sheet_workspace, *log_args())
     waiting = sheet_states(sheet_workspace)

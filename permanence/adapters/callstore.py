@@ -12,6 +12,7 @@ push and its confirmation from being marked as already sent.
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -359,6 +360,25 @@ def _clear_caller(record: CallRecord) -> CallRecord:
     return replace(record, caller_name="", caller_phone="", caller_email="", fields={})
 
 
+def _use_wal(connection: sqlite3.Connection) -> None:
+    """Switch a new store to WAL, waiting while another process creates it.
+
+    Switching the journal mode can fail at once with "database is locked"
+    when a second process opens the brand-new file at the same moment (the
+    busy timeout does not cover it), so it is retried for as long.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
+    while True:
+        try:
+            if connection.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                connection.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+
+
 def _prepare(connection: sqlite3.Connection) -> None:
     """Set the durability options and create or check the schema."""
     connection.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
@@ -366,8 +386,7 @@ def _prepare(connection: sqlite3.Connection) -> None:
     if version == SCHEMA_VERSION:
         connection.execute("PRAGMA synchronous = FULL")
         return
-    if connection.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-        connection.execute("PRAGMA journal_mode = WAL")
+    _use_wal(connection)
     connection.execute("PRAGMA synchronous = FULL")
     connection.execute("BEGIN IMMEDIATE")
     try:

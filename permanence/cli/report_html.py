@@ -13,7 +13,8 @@ from datetime import datetime
 from html import escape
 from typing import TYPE_CHECKING
 
-from permanence.cli.stats_render import hours_shown, weekday_names
+from permanence.cli.report_render import when
+from permanence.cli.stats_render import hours_shown, period_bounds, weekday_names
 from permanence.i18n import _, current_language
 
 if TYPE_CHECKING:
@@ -38,9 +39,8 @@ CELL = 28
 
 def figures_html(figures: Figures, association: str, generated: datetime) -> str:
     """Return the whole HTML page for ``figures``."""
-    title = _("Calls from {start} to {end}").format(
-        start=f"{figures.period.start:%Y-%m-%d}", end=f"{figures.period.end:%Y-%m-%d}"
-    )
+    start, end = period_bounds(figures.period)
+    title = _("Calls from {start} to {end}").format(start=start, end=end)
     heading = f"{association} — {title}" if association else title
     parts = [
         f"<h1>{escape(heading)}</h1>",
@@ -59,7 +59,7 @@ def figures_html(figures: Figures, association: str, generated: datetime) -> str
         _count_table(_("Question"), figures.unanswered),
         _paragraph(
             _("Made on {at}. No caller's personal details are in this report.").format(
-                at=f"{generated:%Y-%m-%d %H:%M}"
+                at=when(generated)
             ),
             "note",
         ),
@@ -113,8 +113,9 @@ def heat_grid(figures: Figures) -> str:
     grid = figures.weekday_hour
     largest = max(grid.values(), default=0) or 1
     left, top = 48, 20
+    middle = left + CELL // 2
     items = [
-        f'<text x="{left + i * CELL + CELL // 2}" y="14" text-anchor="middle">{h}h</text>'
+        f'<text x="{middle + i * CELL}" y="14" text-anchor="middle">{h}h</text>'
         for i, h in enumerate(hours)
     ]
     for row, name in enumerate(weekday_names()):

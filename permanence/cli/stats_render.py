@@ -20,7 +20,7 @@ from permanence.i18n import _
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from permanence.stats import Figures
+    from permanence.stats import Figures, Period
 
 BAR_WIDTH = 40
 BLOCKS = " ▏▎▍▌▋▊▉█"
@@ -30,6 +30,21 @@ CSV_HEADER = ("figure", "key", "detail", "value")
 def weekday_names() -> list[str]:
     """Return the short weekday names, Monday first."""
     return [_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun")]
+
+
+def period_bounds(period: Period) -> tuple[str, str]:
+    """Return the first and last moments of ``period`` as a reader says them.
+
+    Whole days show as days, the last one included; other periods (the
+    last 30 days up to now) show their times.
+    """
+    from datetime import time, timedelta
+
+    from permanence.cli.report_render import day, when
+
+    if period.start.time() == period.end.time() == time(0):
+        return day(period.start), day(period.end - timedelta(days=1))
+    return when(period.start), when(period.end)
 
 
 def hours_shown(figures: Figures) -> range:
@@ -163,26 +178,26 @@ def bar(count: int, largest: int, width: int = BAR_WIDTH) -> str:
 
 def print_figures(console: Console, figures: Figures) -> None:
     """Draw the figures in the terminal: bars, the grid, tables."""
+    from rich.markup import escape
     from rich.table import Table
 
+    start, end = period_bounds(figures.period)
     title = _("{n} calls from {start} to {end}").format(
-        n=figures.total_calls,
-        start=f"{figures.period.start:%Y-%m-%d}",
-        end=f"{figures.period.end:%Y-%m-%d %H:%M}",
+        n=figures.total_calls, start=start, end=end
     )
-    console.print(f"[bold]{title}[/bold]")
+    console.print(f"[bold]{escape(title)}[/bold]\n")
     by_reason = [(item.label, item.count) for item in figures.by_reason]
-    console.print(_bar_table(Table, _("Calls by reason"), _("Reason"), by_reason))
     new = [(f"« {item.reason} »", item.count) for item in figures.new_reasons]
-    console.print(
-        _bar_table(Table, _("Reasons not in the guide yet"), _("Reason"), new)
-    )
-    console.print(_grid_table(Table, figures))
-    _print_follow_ups(console, figures)
-    console.print(
-        _bar_table(Table, _("Calls by volunteer"), _("Volunteer"), figures.by_volunteer)
-    )
     queries = [(f"« {query} »", count) for query, count in figures.unanswered]
+    console.print(_bar_table(Table, _("Calls by reason"), _("Reason"), by_reason), "")
+    title = _("Reasons not in the guide yet")
+    console.print(_bar_table(Table, title, _("Reason"), new), "")
+    console.print(_grid_table(Table, figures), "")
+    _print_follow_ups(console, figures)
+    volunteers = _bar_table(
+        Table, _("Calls by volunteer"), _("Volunteer"), figures.by_volunteer
+    )
+    console.print("", volunteers, "")
     title = _("Questions the FAQ could not answer")
     console.print(_bar_table(Table, title, _("Question"), queries))
 

@@ -57,7 +57,9 @@ def write_invitations(
             history.record_file(str(path), key, size)
         written.append(WrittenFile(path, volunteer_id, len(chosen), method, rewrite))
         for invitation in chosen:
-            history.issue(invitation.event.uid, invitation.version)
+            history.issue(
+                invitation.event.uid, invitation.version, volunteer_id == TEAM
+            )
     for recipient in plan.recipients:
         if recipient.invitations:
             history.remember(recipient.id, recipient.name, recipient.email)

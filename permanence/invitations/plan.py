@@ -108,11 +108,11 @@ def uid_domain(settings: Settings) -> str:
 
 
 def volunteer_of(uid: str) -> str:
-    """Return the volunteer id of one of our UIDs (TEAM for the team's).
+    """Return the volunteer id of a volunteer's event UID.
 
-    Occurrence and volunteer ids are slugs, which hold no dot.
+    Volunteer ids are slugs, which hold no dot (shift ids may).
     """
-    return uid.rpartition("@")[0].partition(".")[2]
+    return uid.rpartition("@")[0].rpartition(".")[2]
 
 
 def plan_invitations(
@@ -201,7 +201,8 @@ class _Content:
                 attendees, attendee_key = self._attendees(recipient)
             key = f"{shift_key}|{title}|{attendee_key}|{bool(alarms)}".encode()
             digest = sha1(key, usedforsecurity=False).hexdigest()[:20]
-            record = self.history.events.get(uid)
+            records = self.history.events if recipient else self.history.team
+            record = records.get(uid)
             version = Version(digest, _sequence(record, digest), False, *times)
             event = CalendarEvent(
                 uid,
@@ -280,8 +281,6 @@ def _add_cancellations(
         if uid in planned or not first <= record.issued.start[:10] < last:
             continue
         volunteer_id = volunteer_of(uid)
-        if volunteer_id == TEAM:
-            continue
         recipient = recipients.get(volunteer_id)
         if recipient is None:
             name, email = history.people.get(volunteer_id, [volunteer_id, ""])

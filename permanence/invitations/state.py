@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from permanence.errors import UserInputError
 from permanence.i18n import _
@@ -63,16 +63,18 @@ class History:
 
     domain: str = ""
     people: dict[str, list[str]] = field(default_factory=dict)  # id -> name, email
-    events: dict[str, Record] = field(default_factory=dict)
+    events: dict[str, Record] = field(default_factory=dict)  # volunteers' events
+    team: dict[str, Record] = field(default_factory=dict)  # the team calendar's
     # calendar file path -> [content key, size], to skip unchanged files
     files: dict[str, list[str | int]] = field(default_factory=dict)
     changed: bool = False
 
-    def issue(self, uid: str, version: Version) -> None:
+    def issue(self, uid: str, version: Version, team: bool = False) -> None:
         """Record that ``version`` was written or sent."""
-        record = self.events.get(uid)
+        records = self.team if team else self.events
+        record = records.get(uid)
         if record is None or record.issued != version:
-            self.events[uid] = Record(version, record.sent if record else None)
+            records[uid] = Record(version, record.sent if record else None)
             self.changed = True
 
     def send(self, uid: str, version: Version) -> None:
@@ -107,13 +109,17 @@ def read_history(workspace: Workspace) -> History:
     if not isinstance(raw, dict) or raw.get("version") != STATE_VERSION:
         message = _("{path} was written by another version: delete it")
         raise UserInputError(message.format(path=path))
-    events = {
-        uid: Record(Version(*issued), Version(*sent) if sent else None)
-        for uid, (issued, sent) in raw["events"].items()
-    }
-    history = History(raw["domain"], raw["people"], events, raw["files"])
+    events, team = _records(raw["events"]), _records(raw["team"])
+    history = History(raw["domain"], raw["people"], events, team, raw["files"])
     _replay_journal(workspace, history)
     return history
+
+
+def _records(raw: dict[str, Any]) -> dict[str, Record]:
+    return {
+        uid: Record(Version(*issued), Version(*sent) if sent else None)
+        for uid, (issued, sent) in raw.items()
+    }
 
 
 def _replay_journal(workspace: Workspace, history: History) -> None:
@@ -150,11 +156,8 @@ def write_history(
     """
     if window_start is not None:
         oldest = (window_start - timedelta(days=KEEP_DAYS)).isoformat()
-        history.events = {
-            uid: record
-            for uid, record in history.events.items()
-            if record.issued.end[:10] >= oldest
-        }
+        history.events = _recent(history.events, oldest)
+        history.team = _recent(history.team, oldest)
     folder = workspace.ensure_state_dir()
     target = folder / STATE_FILE
     temporary = target.with_suffix(".tmp")
@@ -163,11 +166,16 @@ def write_history(
         "domain": history.domain,
         "people": history.people,
         "events": history.events,
+        "team": history.team,
         "files": history.files,
     }
     temporary.write_text(json.dumps(document, separators=(",", ":")), "utf-8")
     os.replace(temporary, target)
     (folder / JOURNAL_FILE).unlink(missing_ok=True)
+
+
+def _recent(records: dict[str, Record], oldest: str) -> dict[str, Record]:
+    return {uid: r for uid, r in records.items() if r.issued.end[:10] >= oldest}
 
 
 @contextmanager

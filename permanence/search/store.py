@@ -30,30 +30,36 @@ def source_stamp(folders: list[Path], extra_files: list[Path]) -> bytes:
     """Return the names, sizes and times of the indexed files, as bytes.
 
     Kept whole rather than hashed: comparing a few hundred kilobytes costs
-    less than loading a hash library, and never collides.
+    less than loading a hash library, and never collides. With 10,000
+    entries, the ``stat`` calls are most of the cost of a query.
     """
-    lines = []
+    values: list[str | int] = []
+    add = values.append
     for folder in folders:
-        lines.append(f"\0{folder}")
+        add(str(folder))
         try:
             # Not sorted: an unchanged folder lists in the same order, and a
             # changed one means a rebuild anyway.
             entries = os.scandir(folder)
         except OSError:
             continue
-        for entry in entries:
-            name = entry.name
-            if name.endswith(SOURCE_SUFFIX) and not name.startswith("."):
-                stat = entry.stat()
-                lines.append(f"{name}\0{stat.st_mtime_ns}\0{stat.st_size}")
+        with entries:
+            for entry in entries:
+                name = entry.name
+                if name.endswith(SOURCE_SUFFIX) and name[0] != ".":
+                    stat = entry.stat()
+                    add(name)
+                    add(stat.st_mtime_ns)
+                    add(stat.st_size)
     for path in extra_files:
+        add(str(path))
         try:
             stat = path.stat()
         except OSError:
-            lines.append(f"{path}\0-")
             continue
-        lines.append(f"{path}\0{stat.st_mtime_ns}\0{stat.st_size}")
-    return "\n".join(lines).encode()
+        add(stat.st_mtime_ns)
+        add(stat.st_size)
+    return marshal.dumps(values)
 
 
 class Index:
