@@ -106,6 +106,14 @@ def fts5(workspace: Workspace) -> Engine:
     return run
 
 
+def expected_ids(item: dict[str, object]) -> list[str]:
+    """Return the acceptable ids of a labelled query (a list, or one id)."""
+    expected = item.get("expected") or []
+    if isinstance(expected, str):
+        return [expected]
+    return [str(value) for value in expected]  # type: ignore[attr-defined]
+
+
 def score(ranked: Sequence[str], expected: Sequence[str]) -> tuple[float, float]:
     """Return (right at 1, reciprocal rank) of one query."""
     if not expected:
@@ -123,7 +131,7 @@ def evaluate(
     """Return P@1, MRR and count per kind (and overall) of an engine."""
     by_kind: dict[str, list[tuple[float, float]]] = defaultdict(list)
     for item in queries:
-        expected = [str(e) for e in item.get("expected") or []]  # type: ignore[attr-defined]
+        expected = expected_ids(item)
         result = score(engine(str(item["query"])), expected)
         by_kind[str(item["kind"])].append(result)
         by_kind["overall"].append(result)
@@ -141,7 +149,7 @@ def misses(engine: Engine, queries: list[dict[str, object]]) -> list[str]:
     """Return a line per query the engine gets wrong at 1."""
     lines = []
     for item in queries:
-        expected = [str(e) for e in item.get("expected") or []]  # type: ignore[attr-defined]
+        expected = expected_ids(item)
         ranked = engine(str(item["query"]))
         if score(ranked, expected)[0] < 1:
             lines.append(
@@ -157,7 +165,8 @@ def relevance(
     """Print the relevance table: ours beside FTS5, by kind."""
     ours_engine, fts_engine = ours(workspace), fts5(workspace)
     mine, theirs = evaluate(ours_engine, queries), evaluate(fts_engine, queries)
-    kinds = [k for k in (*KINDS, "overall") if k in mine]
+    others = sorted(set(mine) - {*KINDS, "overall"})
+    kinds = [k for k in (*KINDS, *others, "overall") if k in mine]
     rows = [
         (
             kind,

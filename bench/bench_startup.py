@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.timing import (  # noqa: E402
+from bench.timing import (
     FLOOR_APP,
     PYTHON,
     floor_argv,
@@ -37,7 +37,9 @@ QUERY = "reçu fiscal"
 def heavy_imports(args: list[str]) -> list[str]:
     """Return the heavy modules that ``permanence ARGS`` imports."""
     command = [PYTHON, "-X", "importtime", "-m", "permanence", *args]
-    done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        command, cwd=REPO, capture_output=True, text=True, check=False
+    )
     lines = done.stderr.splitlines()
     modules = {line.split("|")[-1].strip() for line in lines if "|" in line}
     return sorted(module for module in modules if module.startswith(HEAVY))
@@ -66,7 +68,7 @@ def main(runs: int = 21) -> dict[str, float]:
         if not name.startswith("floor"):
             args = name.split()[1:]
             heavy = ", ".join(heavy_imports(args)) or "none"
-        rows.append((name, ms(seconds), f"{seconds / reference:.2f}×", heavy))
+        rows.append((name, ms(seconds), f"{seconds / reference:.2f}x", heavy))
     print_table(
         f"Start-up, sample workspace ({runs} interleaved runs, medians)",
         ("command", "median", "ratio to floor", "heavy imports"),

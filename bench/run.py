@@ -1,7 +1,7 @@
 """Run every benchmark of ``bench/`` and print their tables.
 
-    python bench/run.py            # all of them
-    python bench/run.py startup    # only bench/bench_startup.py
+python bench/run.py            # all of them
+python bench/run.py startup    # only bench/bench_startup.py
 """
 
 from __future__ import annotations

@@ -65,7 +65,9 @@ def median_times(
     return {name: statistics.median(values) for name, values in samples.items()}
 
 
-def print_table(title: str, header: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
+def print_table(
+    title: str, header: Sequence[str], rows: Sequence[Sequence[object]]
+) -> None:
     """Print a markdown table (ready to paste into docs/benchmarks.md)."""
     print(f"\n### {title}\n")
     print("| " + " | ".join(header) + " |")

@@ -10,7 +10,6 @@ it are masked first, since callers' details must not be kept.
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -27,7 +26,7 @@ from permanence.search.store import (
     save_index,
     source_stamp,
 )
-from permanence.search.text import WORD, fold
+from permanence.search.text import WORD, fold, words
 from permanence.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -94,7 +93,8 @@ def search(
     finally:
         index.close()
     recorded = False
-    if record and not answers and query.strip():
+    # "???" or "bonjour" alone are not questions the FAQ lacks.
+    if record and not answers and words(query):
         recorded = record_unanswered(workspace, query)
     return SearchOutcome(answers, problems, rebuilt, recorded)
 
@@ -157,6 +157,8 @@ def record_unanswered(
     moment = now or datetime.now()
     if moment.tzinfo is None:
         moment = moment.astimezone()  # the local time, with its UTC offset
+    import json
+
     line = json.dumps(
         {
             "time": moment.isoformat(timespec="seconds"),
@@ -178,6 +180,7 @@ def read_unanswered(workspace: Workspace) -> list[UnansweredQuery]:
 
     Lines that cannot be read (a write cut short) are skipped.
     """
+    import json
     from datetime import datetime
 
     try:
@@ -302,5 +305,12 @@ def write_entry(prepared: PreparedEntry) -> Path:
         except FileExistsError:  # written meanwhile by someone else
             path = path.with_name(f"{slug}-{number}.md")
             continue
+        except OSError as error:
+            message = _(
+                "cannot write {path} ({reason}): check the folder's permissions"
+            )
+            raise UserInputError(
+                message.format(path=path, reason=error.strerror)
+            ) from error
         return path
     raise UserInputError(_("too many entries named {name}").format(name=slug))

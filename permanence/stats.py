@@ -201,31 +201,40 @@ def _whole_hour_offsets(zone: ZoneInfo, period: Period) -> bool:
 
 
 def _weekday_hours(
-    hours: Iterable[tuple[str, int]], zone: ZoneInfo, local: bool
+    hours: Iterable[tuple[str, int, int]], zone: ZoneInfo, local: bool
 ) -> Counter[tuple[int, int]]:
-    """Turn "YYYY-MM-DDTHH" hour counts into (ISO weekday, local hour) counts.
+    """Turn ("YYYY-MM-DD", hour, calls) rows into (ISO weekday, local hour) counts.
 
     UTC hours are shifted by the day's offset, looked up once per day (and
-    per hour only on the days the offset changes).
+    per hour only on the days the offset changes). Cells are summed in a
+    flat list: this loop runs once per hour with calls, 17,000 times for
+    two years of calls.
     """
-    grid: Counter[tuple[int, int]] = Counter()
+    cells = [0] * (7 * 24)
     days: dict[str, tuple[int, int] | None] = {}
-    for stamp, count in hours:
-        day, hour = stamp[:10], int(stamp[11:13])
-        if local:
-            grid[(date.fromisoformat(day).isoweekday(), hour)] += count
-            continue
+    for day, hour, count in hours:
         if day not in days:
-            days[day] = _steady_start(day, zone)
+            days[day] = _day_start(day, zone, local)
         steady = days[day]
         if steady is None:  # the offset changes that day
-            moment = datetime.fromisoformat(f"{stamp}:00+00:00").astimezone(zone)
-            grid[(moment.isoweekday(), moment.hour)] += count
-            continue
-        weekday, first_hour = steady
-        shift, local_hour = divmod(first_hour + hour, 24)
-        grid[((weekday - 1 + shift) % 7 + 1, local_hour)] += count
-    return grid
+            moment = datetime.fromisoformat(f"{day}T{hour:02d}:00+00:00")
+            moment = moment.astimezone(zone)
+            weekday, local_hour = moment.isoweekday(), moment.hour
+        else:
+            weekday, first_hour = steady
+            shift, local_hour = divmod(first_hour + hour, 24)
+            weekday = (weekday - 1 + shift) % 7 + 1
+        cells[(weekday - 1) * 24 + local_hour] += count
+    return Counter(
+        {(index // 24 + 1, index % 24): n for index, n in enumerate(cells) if n}
+    )
+
+
+def _day_start(day: str, zone: ZoneInfo, local: bool) -> tuple[int, int] | None:
+    """Return the local weekday and hour at the start of ``day``'s hours."""
+    if local:
+        return date.fromisoformat(day).isoweekday(), 0
+    return _steady_start(day, zone)
 
 
 def _steady_start(day: str, zone: ZoneInfo) -> tuple[int, int] | None:

@@ -1,4 +1,4 @@
-"""Finding the workspace: the folder holding ``guide/``, ``faq/`` and ``shifts.yaml``."""
+"""Finding the workspace: the folder of ``guide/``, ``faq/`` and ``shifts.yaml``."""
 
 from __future__ import annotations
 

@@ -11,8 +11,8 @@ a ``.po`` file; a test fails while the ``.mo`` is out of date.
 from __future__ import annotations
 
 import io
-from datetime import UTC, datetime
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 from babel.messages.catalog import Catalog

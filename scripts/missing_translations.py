@@ -1,6 +1,6 @@
 """List the interface texts of the code that no French ``.po`` file translates.
 
-    python scripts/missing_translations.py            # print them as .po entries
+python scripts/missing_translations.py            # print them as .po entries
 """
 
 from __future__ import annotations
@@ -16,7 +16,9 @@ ROOT = Path(__file__).resolve().parent.parent
 MARKERS = {"_", "N_"}
 
 
-def code_messages(package: Path = ROOT / "permanence") -> Iterator[tuple[Path, int, str]]:
+def code_messages(
+    package: Path = ROOT / "permanence",
+) -> Iterator[tuple[Path, int, str]]:
     """Yield (file, line, text) for every literal marked for translation."""
     for path in sorted(package.rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
@@ -58,7 +60,7 @@ def main() -> None:
             continue
         seen.add(text)
         escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-        print(f"#: {path.relative_to(ROOT)}:{line}\nmsgid \"{escaped}\"\nmsgstr \"\"\n")
+        print(f'#: {path.relative_to(ROOT)}:{line}\nmsgid "{escaped}"\nmsgstr ""\n')
     sys.exit(1 if seen else 0)
 
 

@@ -5,14 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from permanence import __version__
 from typer.testing import CliRunner
 
+from permanence import __version__
 from permanence.cli.app import build_app, build_command
 from tests.conftest import Invoke
 
 
-def _commands(command: Any, path: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], Any]]:
+def _commands(
+    command: Any, path: tuple[str, ...] = ()
+) -> list[tuple[tuple[str, ...], Any]]:
     found = [(path, command)]
     for name, sub in getattr(command, "commands", {}).items():
         found += _commands(sub, (*path, name))

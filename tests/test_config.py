@@ -26,7 +26,10 @@ def test_config_shows_sources_and_hides_the_password(
 
 
 def test_config_reads_the_user_file(
-    invoke: Invoke, sample_workspace: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    invoke: Invoke,
+    sample_workspace: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
 ) -> None:
     folder = tmp_path / "conf"
     folder.mkdir()
@@ -42,7 +45,10 @@ def test_config_reads_the_user_file(
 
 
 def test_unknown_key_in_the_user_file_is_exit_2(
-    invoke: Invoke, sample_workspace: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    invoke: Invoke,
+    sample_workspace: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
 ) -> None:
     (tmp_path / "config.yaml").write_text("volonteer: Samir\n", encoding="utf-8")
     monkeypatch.setenv("PERMANENCE_CONFIG_DIR", str(tmp_path))

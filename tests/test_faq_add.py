@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from permanence.faq import slugify
+import pytest
+
+from permanence.errors import UserInputError
+from permanence.faq import PreparedEntry, slugify, write_entry
 from permanence.knowledge import FaqEntry, load_faq
 from tests.conftest import Invoke
 
@@ -163,3 +166,9 @@ def test_with_question_given_missing_tags_and_reason_are_not_asked(
     assert done.exit_code == 0, done.stderr
     entry = read_entry(Path(done.stdout.strip()))
     assert (entry.tags, entry.reason, entry.answer) == ((), None, "Non.")
+
+
+def test_an_unwritable_place_is_reported_with_what_to_fix(tmp_path: Path) -> None:
+    prepared = PreparedEntry(tmp_path / "gone" / "q.md", "---\nquestion: Q\n---\n\nR\n")
+    with pytest.raises(UserInputError, match=r"gone/q\.md \(No such file"):
+        write_entry(prepared)

@@ -85,3 +85,12 @@ def test_unanswered_command_says_when_there_is_none(
     assert done.exit_code == 0
     assert done.stdout == ""
     assert "Aucune question sans réponse" in done.stderr  # the workspace says fr
+
+
+def test_a_query_without_meaningful_words_is_not_recorded(
+    invoke: Invoke, sample_workspace: Path
+) -> None:
+    done = invoke(["-w", sample_workspace, "faq", "bonjour", "???"])
+    assert done.exit_code == 0
+    assert "notée" not in done.stderr
+    assert faq.read_unanswered(Workspace(sample_workspace)) == []

@@ -18,7 +18,9 @@ def test_guide_lists_pages_and_reasons(invoke: Invoke, sample_workspace: Path) -
     assert any("reason" not in page for page in pages)  # plain rule pages too
 
 
-def test_press_page_shows_owner_and_fields(invoke: Invoke, sample_workspace: Path) -> None:
+def test_press_page_shows_owner_and_fields(
+    invoke: Invoke, sample_workspace: Path
+) -> None:
     outcome = invoke(["-w", sample_workspace, "guide", "presse"])
     assert outcome.exit_code == 0
     assert "Transmis à" in outcome.stdout
@@ -26,12 +28,18 @@ def test_press_page_shows_owner_and_fields(invoke: Invoke, sample_workspace: Pat
     assert "(obligatoire)" in outcome.stdout
 
 
-def test_menu_script_lists_digits_in_order(invoke: Invoke, sample_workspace: Path) -> None:
+def test_menu_script_lists_digits_in_order(
+    invoke: Invoke, sample_workspace: Path
+) -> None:
     outcome = invoke(["-w", sample_workspace, "guide", "--menu"])
     assert outcome.exit_code == 0
     lines = outcome.stdout.strip().splitlines()
     assert lines[0] == "Bonjour, ici Le Fil Solidaire."
-    digits = [int(line.rsplit("tapez ", 1)[1].rstrip(".")) for line in lines if "tapez" in line]
+    digits = [
+        int(line.rsplit("tapez ", 1)[1].rstrip("."))
+        for line in lines
+        if "tapez" in line
+    ]
     assert digits == sorted(digits)
     assert len(digits) >= 5
     assert lines[-1] == "Pour réécouter ce menu, restez en ligne."
@@ -54,9 +62,13 @@ def test_unknown_page_lists_the_choices(invoke: Invoke, sample_workspace: Path) 
     assert "Traceback" not in outcome.stderr
 
 
-def test_broken_page_is_reported_and_skipped(invoke: Invoke, sample_workspace: Path) -> None:
+def test_broken_page_is_reported_and_skipped(
+    invoke: Invoke, sample_workspace: Path
+) -> None:
     broken = sample_workspace / "guide" / "zz-casse.md"
-    broken.write_text("---\ntitle: Cassé\nreason: [oops\n---\nTexte\n", encoding="utf-8")
+    broken.write_text(
+        "---\ntitle: Cassé\nreason: [oops\n---\nTexte\n", encoding="utf-8"
+    )
     outcome = invoke(["-w", sample_workspace, "guide", "--json"])
     assert outcome.exit_code == 0
     assert f"{broken}:4" in outcome.stderr
@@ -64,10 +76,13 @@ def test_broken_page_is_reported_and_skipped(invoke: Invoke, sample_workspace: P
     assert "presse" in outcome.stdout
 
 
-def test_page_problems_name_line_and_column(invoke: Invoke, sample_workspace: Path) -> None:
+def test_page_problems_name_line_and_column(
+    invoke: Invoke, sample_workspace: Path
+) -> None:
     page = sample_workspace / "guide" / "zz-faux.md"
     page.write_text(
-        "---\ntitle: Faux\nreason: Faux Motif\ndigti: 3\nfields:\n  - label: Sans nom\n---\nTexte\n",
+        "---\ntitle: Faux\nreason: Faux Motif\ndigti: 3\n"
+        "fields:\n  - label: Sans nom\n---\nTexte\n",
         encoding="utf-8",
     )
     outcome = invoke(["-w", sample_workspace, "guide", "--json"])

@@ -339,15 +339,29 @@ def test_summary_in_english(invoke: Invoke, workspace: Path) -> None:
     assert "Guide: https://fil-solidaire.example.org/guide" in out
 
 
-def test_rich_summary_in_the_terminal(invoke: Invoke, workspace: Path) -> None:
+def test_rich_summary_on_a_terminal(
+    invoke: Invoke, workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FORCE_COLOR", "1")  # as on a terminal
     out, _ = run(
         invoke, workspace, "handoff", "start", "--as", "karim",
         "--at", "01/12/2026 18:00",
     )  # fmt: skip
 
+    assert "\x1b[" in out  # styled by Rich
     assert "Prise de permanence — Karim Haddad" in out
     assert "• 01/12/2026 15:05 — Faire un don ou obtenir un reçu fiscal" in out
     assert "│ Imprimante en panne." in out
+
+
+def test_default_format_in_a_pipe_is_the_plain_text(
+    invoke: Invoke, workspace: Path
+) -> None:
+    args = ("handoff", "start", "--as", "karim", "--at", "01/12/2026 18:00")
+    piped, _ = run(invoke, workspace, *args)
+    text, _ = run(invoke, workspace, *args, "--format", "text")
+
+    assert piped == text
 
 
 def test_bad_format_and_bad_moment_are_refused_before_logging(

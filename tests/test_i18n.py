@@ -19,7 +19,11 @@ import missing_translations  # noqa: E402
 def test_every_marked_text_has_a_french_translation() -> None:
     known = missing_translations.translated("fr")
     missing = sorted(
-        {f"{path.name}:{line}: {text}" for path, line, text in missing_translations.code_messages() if text not in known}
+        {
+            f"{path.name}:{line}: {text}"
+            for path, line, text in missing_translations.code_messages()
+            if text not in known
+        }
     )
     assert missing == []
 
@@ -44,7 +48,11 @@ def test_french_placeholders_match_the_english_ones() -> None:
                 if not message.id:
                     continue
                 ids = message.id if isinstance(message.id, tuple) else (message.id,)
-                strings = message.string if isinstance(message.string, tuple) else (message.string,)
+                strings = (
+                    message.string
+                    if isinstance(message.string, tuple)
+                    else (message.string,)
+                )
                 expected = set(placeholder.findall(ids[-1]))
                 for string in strings:
                     if set(placeholder.findall(string)) - expected:
@@ -80,6 +88,9 @@ def test_french_plurals_use_two_forms() -> None:
     from permanence.i18n import ngettext
 
     set_language("fr")
-    singular, plural = "Error: {count} problem to fix:", "Error: {count} problems to fix:"
+    singular, plural = (
+        "Error: {count} problem to fix:",
+        "Error: {count} problems to fix:",
+    )
     assert ngettext(singular, plural, 1) == "Erreur : {count} problème à corriger :"
     assert ngettext(singular, plural, 3) == "Erreur : {count} problèmes à corriger :"

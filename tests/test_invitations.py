@@ -313,3 +313,23 @@ def test_shift_ids_with_dots_cancel_for_the_right_volunteer(
     assert cancellations == ["alice-annulations.ics"]
     (event,) = _events(out / "alice-annulations.ics").values()
     assert str(event["UID"]) == "soir.special.alice@fil.example.org"
+
+
+def test_khal_lists_the_team_calendar_at_local_times(
+    invoke: Invoke, workspace: Path, tmp_path: Path
+) -> None:
+    from tests.test_ical import khal_listing
+
+    out = tmp_path / "agendas"
+    _invites(invoke, workspace, out)
+    lines = khal_listing(
+        out / "equipe.ics", tmp_path / "khal", "Europe/Paris", "2026-03-01"
+    )
+    assert [line.split(" | ")[0] for line in lines] == [
+        "2026-03-12 14:00 -> 2026-03-12 17:00",
+        "2026-03-28 18:00 -> 2026-03-28 21:00",
+        "2026-04-04 18:00 -> 2026-04-04 21:00",
+        "2026-10-24 18:00 -> 2026-10-24 21:00",
+        "2026-10-31 18:00 -> 2026-10-31 21:00",
+    ]
+    assert "Alice Martin, Bruno Petit" in lines[2]

@@ -288,7 +288,9 @@ def test_a_run_killed_midway_resends_only_what_was_not_accepted(
         pytest.skip("the permanence command is not installed in this environment")
     smtp_server.hold("bruno@example.org")
     args = [str(script), "-w", str(workspace), "schedule", "send", *SEND_WINDOW]
-    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     try:
         deadline = time.monotonic() + 20
         while not smtp_server.messages and time.monotonic() < deadline:

@@ -45,7 +45,8 @@ def test_adapters_never_import_the_domain() -> None:
         f"{path.relative_to(PACKAGE)} imports {name}"
         for path in (PACKAGE / "adapters").rglob("*.py")
         for name in _imports(path)
-        if name.startswith("permanence") and not name.startswith(allowed)
+        if name.startswith("permanence")
+        and not name.startswith(allowed)
         and not _is_plain_model(name)
     ]
     assert wrong == []
@@ -53,7 +54,9 @@ def test_adapters_never_import_the_domain() -> None:
 
 def _is_plain_model(module: str) -> bool:
     """Adapters may use the domain's plain dataclasses and settings."""
-    return module.endswith((".record", ".model", "permanence.settings", "permanence.workspace"))
+    return module.endswith(
+        (".record", ".model", "permanence.settings", "permanence.workspace")
+    )
 
 
 def test_domain_never_imports_terminal_or_remote_libraries() -> None:

@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import random
+import re
 from datetime import date, datetime, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
@@ -266,18 +267,35 @@ def test_html_report_is_self_contained(
     assert ">2</text>" in page  # counts are written, not only drawn
 
 
-def test_terminal_shows_bars_and_counts(invoke: Invoke, workspace: Path) -> None:
+def test_piped_output_is_plain_text_with_bars_and_counts(
+    invoke: Invoke, workspace: Path
+) -> None:
     outcome = invoke(["-w", workspace, "stats", *WEEK])
 
     assert outcome.exit_code == 0, outcome.stderr
     out = outcome.stdout
-    assert "6 appels du 30/11/2026 au 06/12/2026" in out
-    assert "Adhérer à l'association" in out
-    assert "█" * 40 in out
-    assert "« Bruit des voisins »" in out
+    assert out.startswith("6 appels du 30/11/2026 au 06/12/2026\n")
+    assert re.search(r"^  Adhérer à l'association +2  █{20}$", out, re.MULTILINE)
+    assert re.search(r"^  Contacter le service presse +1  █{10}$", out, re.MULTILINE)
+    assert "  « Bruit des voisins »  1  ████████████████████" in out
     assert "clos : 2 ; délai médian de clôture : 13.0 h ; encore ouverts : 1" in out
-    assert "mar" in out
-    assert "14h" in out
+    assert re.search(r"^  mar( +·){6} +2 +1 +· +· +1 +·$", out, re.MULTILINE)
+    assert "\x1b[" not in out  # no terminal codes in a pipe
+
+
+def test_terminal_gets_rich_tables(
+    invoke: Invoke, workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FORCE_COLOR", "1")  # as on a terminal
+
+    outcome = invoke(["-w", workspace, "stats", *WEEK])
+
+    assert outcome.exit_code == 0, outcome.stderr
+    out = outcome.stdout
+    assert "\x1b[" in out  # styled
+    assert "┃" in out  # Rich's table borders
+    assert "█" * 40 in out
+    assert "13.0 h" in out
 
 
 def test_stats_in_english(invoke: Invoke, workspace: Path) -> None:

@@ -65,6 +65,19 @@ def test_outputs_carry_no_personal_details(
     assert_no_secret(outcome.stderr)
 
 
+@pytest.mark.parametrize("args", [[*START], ["stats", *PERIOD]])
+def test_terminal_outputs_carry_no_personal_details(
+    invoke: Invoke, workspace: Path, args: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FORCE_COLOR", "1")  # Rich, as on a terminal
+
+    outcome = invoke(["-w", workspace, *args])
+
+    assert outcome.exit_code == 0, outcome.stderr
+    assert "\x1b[" in outcome.stdout
+    assert_no_secret(outcome.stdout)
+
+
 def test_html_report_carries_no_personal_details(
     invoke: Invoke, workspace: Path, tmp_path: Path
 ) -> None:

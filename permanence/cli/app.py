@@ -66,7 +66,8 @@ class RootGroup(TyperGroup):
             if context.options.debug or _is_click_error(error):
                 raise
             message = _(
-                "Unexpected error ({kind}: {error}). Rerun with --debug to see the details, and report it."
+                "Unexpected error ({kind}: {error}). "
+                "Rerun with --debug to see the details, and report it."
             )
             _stderr(message.format(kind=type(error).__name__, error=error))
             sys.exit(ExitCode.INTERNAL)
@@ -111,7 +112,8 @@ def _root(
             "--workspace",
             "-w",
             help=N_(
-                "Workspace folder (default: found from the current folder upwards, or $PERMANENCE_WORKSPACE)."
+                "Workspace folder (default: found from the current folder "
+                "upwards, or $PERMANENCE_WORKSPACE)."
             ),
             show_default=False,
         ),
@@ -145,7 +147,9 @@ def build_app() -> typer.Typer:
     """Return the root Typer app; its commands are loaded on demand."""
     app = typer.Typer(
         cls=RootGroup,
-        help=N_("Run a volunteer phone hotline: guide, FAQ, call log, shifts and handoffs."),
+        help=N_(
+            "Run a volunteer phone hotline: guide, FAQ, call log, shifts and handoffs."
+        ),
         no_args_is_help=True,
         pretty_exceptions_enable=False,
         rich_markup_mode=None,

@@ -12,13 +12,8 @@ from permanence.cli import context, output
 from permanence.i18n import N_, _
 
 if TYPE_CHECKING:
-    from rich.text import Text
-
     from permanence.faq import Answer, PreparedEntry
-    from permanence.search.snippet import Span
     from permanence.workspace import Workspace
-
-HIGHLIGHT = "bold underline yellow"  # underlined too: not colour alone
 
 
 class FaqGroup(TyperGroup):
@@ -114,33 +109,21 @@ def _answer_json(answer: Answer) -> dict[str, object]:
     }
 
 
-def _highlighted(text: str, spans: list[Span], style: str = "") -> Text:
-    from rich.text import Text
-
-    rich_text = Text(text, style=style)
-    for start, end in spans:
-        rich_text.stylize(HIGHLIGHT, start, end)
-    return rich_text
-
-
 def _show_answers(answers: list[Answer]) -> None:
-    if not answers:
-        return
-    console = output.stdout()
+    from permanence.cli.plain import highlighted, print_highlighted, styled
+
     for rank, answer in enumerate(answers, start=1):
         if rank > 1:
-            console.print()
-        title = _highlighted(f"{rank}. ", [], "bold")
-        title.append_text(_highlighted(answer.question, answer.question_spans, "bold"))
-        console.print(title)
-        # Text objects only: plain strings would load Rich's markup and
-        # emoji parsers, about 1.5 ms more with the caller waiting.
-        console.print(_highlighted(f"   {answer.id} \u2014 {answer.path}", [], "dim"))
+            print()
+        number = f"{rank}. "
+        print(styled(number, bold=True), end="")
+        question = highlighted(answer.question, answer.question_spans)
+        print(styled(question, bold=True) if question == answer.question else question)
+        print(styled(f"   {answer.id} \u2014 {answer.path}", dim=True))
         if rank == 1:
-            body = _highlighted(answer.answer, answer.answer_spans)
+            print_highlighted(answer.answer, answer.answer_spans)
         else:
-            body = _highlighted(answer.snippet, answer.snippet_spans)
-        console.print(body)
+            print_highlighted(answer.snippet, answer.snippet_spans)
 
 
 def add_command(
@@ -239,12 +222,17 @@ def _answer_text(given: str | None) -> str:
 
 def _write(prepared: PreparedEntry, dry_run: bool) -> None:
     from permanence import faq
+    from permanence.errors import UserInputError
 
     if dry_run:
         output.say(_("Would write {path}:").format(path=prepared.path))
         sys.stdout.write(prepared.text)
         return
-    path = faq.write_entry(prepared)
+    try:
+        path = faq.write_entry(prepared)
+    except UserInputError:
+        sys.stdout.write(prepared.text)  # what was typed is not lost
+        raise
     output.say(_("Entry written; the index is updated on the next search."))
     print(path)
 

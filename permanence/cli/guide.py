@@ -19,7 +19,8 @@ def register(app: typer.Typer) -> None:
         "guide",
         help=N_("List the guide's pages and call reasons, or show one page."),
         epilog=N_(
-            "Examples: permanence guide | permanence guide presse | permanence guide --menu"
+            "Examples: permanence guide | permanence guide presse | "
+            "permanence guide --menu"
         ),
     )(guide_command)
 

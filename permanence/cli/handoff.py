@@ -215,16 +215,16 @@ def _push_to_sheet(settings: Settings) -> None:
 
 def _show(report: Report, json_value: object, output_format: str) -> None:
     from permanence.cli import output
-    from permanence.cli.report_render import to_markdown, to_text
+    from permanence.cli.report_render import on_terminal, to_markdown, to_text
 
     if json_value is not None:
         output.print_json(json_value)
     elif output_format == "markdown":
         print(to_markdown(report), end="")
-    elif output_format == "text":
-        print(to_text(report), end="")
-    else:
+    elif output_format == "rich" and on_terminal():
         _print_rich(report)
+    else:
+        print(to_text(report), end="")
 
 
 def _print_rich(report: Report) -> None:

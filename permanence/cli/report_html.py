@@ -14,7 +14,12 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from permanence.cli.report_render import when
-from permanence.cli.stats_render import hours_shown, period_bounds, weekday_names
+from permanence.cli.stats_render import (
+    follow_up_summary,
+    hours_shown,
+    period_bounds,
+    weekday_names,
+)
 from permanence.i18n import _, current_language
 
 if TYPE_CHECKING:
@@ -172,14 +177,7 @@ def _count_table(column: str, rows: list[tuple[str, int]]) -> str:
 
 def _follow_up_html(figures: Figures, generated: datetime) -> str:
     follow_ups = figures.follow_ups
-    median = follow_ups.median_hours_to_close
-    shown = "—" if median is None else _("{hours:.1f} h").format(hours=median)
-    summary = _("closed: {closed}; median time to close: {median}; still open: {open}")
-    parts = [
-        _paragraph(
-            summary.format(closed=follow_ups.closed, median=shown, open=follow_ups.open)
-        )
-    ]
+    parts = [_paragraph(follow_up_summary(figures))]
     if follow_ups.oldest_open:
         header = (_("Oldest open"), _("Reason"), _("Owner"), _("Age (days)"))
         cells = "".join(f"<th>{escape(text)}</th>" for text in header)

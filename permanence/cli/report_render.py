@@ -51,6 +51,18 @@ class Report:
     sections: list[Section]
 
 
+def on_terminal() -> bool:
+    """True when the output is a terminal (or ``FORCE_COLOR`` asks for one).
+
+    Elsewhere (a pipe, a file) the plain-text rendering says the same
+    things without importing Rich, which costs about 30 ms.
+    """
+    import os
+    import sys
+
+    return sys.stdout.isatty() or bool(os.environ.get("FORCE_COLOR"))
+
+
 def when(moment: datetime) -> str:
     """Return a date and time the way the interface language writes them."""
     return _("{at:%Y-%m-%d %H:%M}").format(at=moment)

@@ -14,7 +14,7 @@ from permanence.i18n import N_, _
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
 
-    from permanence.stats import Period
+    from permanence.stats import Figures, Period
 
 DEFAULT_SPAN = "30d"
 
@@ -98,9 +98,19 @@ def stats_command(
 
         print(figures_csv(figures), end="")
     elif html is None:
-        from permanence.cli.stats_render import print_figures
+        _show(figures)
 
+
+def _show(figures: Figures) -> None:
+    """Draw the figures with Rich on a terminal, as plain text elsewhere."""
+    from permanence.cli import output
+    from permanence.cli.report_render import on_terminal
+    from permanence.cli.stats_render import figures_text, print_figures
+
+    if on_terminal():
         print_figures(output.stdout(), figures)
+    else:
+        print(figures_text(figures), end="")
 
 
 def _period(since: str, first: str, last: str, zone: ZoneInfo, now: datetime) -> Period:

@@ -167,6 +167,68 @@ def figures_csv(figures: Figures) -> str:
     return buffer.getvalue()
 
 
+def figures_text(figures: Figures) -> str:
+    """Return the figures as plain text: bars, the grid and the lists."""
+    start, end = period_bounds(figures.period)
+    title = _("{n} calls from {start} to {end}")
+    lines = [title.format(n=figures.total_calls, start=start, end=end), ""]
+    lines += _text_bars(
+        _("Calls by reason"), [(i.label, i.count) for i in figures.by_reason]
+    )
+    new = [(f"« {item.reason} »", item.count) for item in figures.new_reasons]
+    lines += _text_bars(_("Reasons not in the guide yet"), new)
+    lines += _text_grid(figures)
+    lines += [_("Follow-ups"), f"  {follow_up_summary(figures)}"]
+    lines += [f"  {line}" for line in oldest_open_lines(figures)] + [""]
+    lines += _text_bars(_("Calls by volunteer"), figures.by_volunteer)
+    queries = [(f"« {query} »", count) for query, count in figures.unanswered]
+    lines += _text_bars(_("Questions the FAQ could not answer"), queries)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _text_bars(title: str, rows: list[tuple[str, int]]) -> list[str]:
+    lines = [title]
+    width = max((len(label) for label, _count in rows), default=0)
+    digits = max((len(str(count)) for _label, count in rows), default=0)
+    largest = max((count for _label, count in rows), default=0)
+    for label, count in rows:
+        shown = bar(count, largest, BAR_WIDTH // 2)
+        lines.append(f"  {label:<{width}}  {count:>{digits}}  {shown}")
+    if not rows:
+        lines.append(f"  ({_('none')})")
+    return [*lines, ""]
+
+
+def _text_grid(figures: Figures) -> list[str]:
+    hours = hours_shown(figures)
+    lines = [_("Calls by weekday and hour")]
+    lines.append("     " + "".join(f"{hour:>4}h" for hour in hours))
+    for index, name in enumerate(weekday_names(), start=1):
+        cells = [figures.weekday_hour.get((index, hour), 0) for hour in hours]
+        lines.append(f"  {name:<3}" + "".join(f"{c or '·':>5}" for c in cells))
+    return [*lines, ""]
+
+
+def follow_up_summary(figures: Figures) -> str:
+    """Return "closed: n; median time to close: x h; still open: n"."""
+    follow_ups = figures.follow_ups
+    median = follow_ups.median_hours_to_close
+    shown = "—" if median is None else _("{hours:.1f} h").format(hours=median)
+    text = _("closed: {closed}; median time to close: {median}; still open: {open}")
+    return text.format(closed=follow_ups.closed, median=shown, open=follow_ups.open)
+
+
+def oldest_open_lines(figures: Figures) -> list[str]:
+    """Return one line per oldest open follow-up: id, reason, owner, age."""
+    text = _("oldest open: {call_id} ({reason}), {owner}, {days:.0f} days")
+    return [
+        text.format(
+            call_id=item.call_id, reason=item.reason, owner=item.owner or "?", days=age
+        )
+        for item, age in figures.follow_ups.oldest_open
+    ]
+
+
 def bar(count: int, largest: int, width: int = BAR_WIDTH) -> str:
     """Return a bar of block characters, eighths of a cell for precision."""
     if largest <= 0 or count <= 0:
@@ -242,18 +304,7 @@ def _grid_table(table_class: Any, figures: Figures) -> Any:
 
 
 def _print_follow_ups(console: Console, figures: Figures) -> None:
-    follow_ups = figures.follow_ups
     console.print(f"[bold]{_('Follow-ups')}[/bold]")
-    median = follow_ups.median_hours_to_close
-    shown = "—" if median is None else _("{hours:.1f} h").format(hours=median)
-    console.print(
-        _(
-            "closed: {closed}; median time to close: {median}; still open: {open}"
-        ).format(closed=follow_ups.closed, median=shown, open=follow_ups.open),
-        markup=False,
-    )
-    for item, age in follow_ups.oldest_open:
-        line = _("oldest open: {call_id} ({reason}), {owner}, {days:.0f} days").format(
-            call_id=item.call_id, reason=item.reason, owner=item.owner or "?", days=age
-        )
+    console.print(follow_up_summary(figures), markup=False)
+    for line in oldest_open_lines(figures):
         console.print(f"  {line}", markup=False)

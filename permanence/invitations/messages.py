@@ -150,7 +150,9 @@ def compose(
 
     recipient = item.recipient
     events = [invitation.event for invitation in item.invitations]
-    calendar = render_calendar(events, plan.schedule.timezone, item.method, stamp)
+    span = (plan.window.start, plan.window.end)  # one VTIMEZONE for every mail
+    zone = plan.schedule.timezone
+    calendar = render_calendar(events, zone, item.method, stamp, span=span)
     suffix = CANCELLED_SUFFIX if item.method == "CANCEL" else ""
     return compose_message(
         sender_of(settings),

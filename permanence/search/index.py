@@ -60,12 +60,13 @@ class _Phrases:
             term = f"{GROUP_PREFIX}{number}"
             stems: set[str] = set()  # the words to highlight
             for phrase in group:
-                key = " ".join(key for key, _ in analyzer.keys(phrase))
+                # Stop words stay in the key: "ne plus être membre" is not
+                # "membre".
+                keys = analyzer.keys(phrase)
+                key = " ".join(word for word, _ in keys)
                 if key:
                     self.by_key[key] = (*self.by_key.get(key, ()), term)
-                    stems.update(
-                        k for k, informative in analyzer.keys(phrase) if informative
-                    )
+                    stems.update(word for word, informative in keys if informative)
             self.members[term] = tuple(sorted(stems))
         self.longest = max((key.count(" ") + 1 for key in self.by_key), default=0)
 
