@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -103,6 +103,21 @@ def tuesday_afternoon() -> list[CallRecord]:
         ),
         call(at(20, 10, month=11), "Jean Dupuis", "presse", follow_up=FollowUp("Bob")),
     ]
+
+
+@pytest.fixture
+def terminal(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Output as on a terminal: Rich, with styles (``FORCE_COLOR``).
+
+    The consoles are made once per process: they are made again for this
+    test, and after it, so that no other test inherits the styles.
+    """
+    from permanence.cli import output
+
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    output.stdout.cache_clear()
+    yield
+    output.stdout.cache_clear()
 
 
 @pytest.fixture
@@ -339,10 +354,8 @@ def test_summary_in_english(invoke: Invoke, workspace: Path) -> None:
     assert "Guide: https://fil-solidaire.example.org/guide" in out
 
 
-def test_rich_summary_on_a_terminal(
-    invoke: Invoke, workspace: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("FORCE_COLOR", "1")  # as on a terminal
+@pytest.mark.usefixtures("terminal")
+def test_rich_summary_on_a_terminal(invoke: Invoke, workspace: Path) -> None:
     out, _ = run(
         invoke, workspace, "handoff", "start", "--as", "karim",
         "--at", "01/12/2026 18:00",

@@ -151,10 +151,12 @@ def test_removed_shift_and_removed_volunteer_become_cancellations(
     _invites(invoke, workspace, tmp_path / "first")
     changed = {k: v for k, v in SHIFTS.items() if k != "avant-ete"}
     changed["apres-ete"] = ("2026-04-04", "18:00-21:00", "alice")  # bruno leaves
+    changed["apres-hiver"] = ("2026-10-31", "18:00-21:00", "chloe")  # so does denis
     write_shifts(workspace, changed)
     out = tmp_path / "second"
     _invites(invoke, workspace, out)
-    for volunteer, uid in (("alice", "avant-ete"), ("bruno", "apres-ete")):
+    removed = (("alice", "avant-ete"), ("bruno", "apres-ete"), ("denis", "apres-hiver"))
+    for volunteer, uid in removed:
         path = out / f"{volunteer}-annulations.ics"
         calendar = icalendar.Calendar.from_ical(path.read_bytes())
         assert calendar["METHOD"] == "CANCEL"

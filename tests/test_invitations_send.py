@@ -307,3 +307,20 @@ def test_a_run_killed_midway_resends_only_what_was_not_accepted(
         "bruno@example.org",
         "chloe@example.org",
     ]
+
+
+def test_messages_follow_the_workspace_language(
+    invoke: Invoke, workspace: Path, smtp_server: MailServer
+) -> None:
+    path = workspace / "shifts.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("language: fr", "language: en"),
+        encoding="utf-8",
+    )
+    output = _send(invoke, workspace, "--to", "alice")
+    assert "1 message(s) sent." in output
+    (alice,) = smtp_server.messages
+    assert alice.message["Subject"] == "Your phone line shifts \u2013 Le Fil Solidaire"
+    assert "new shift: 28/03 from 18:00 to 21:00" in _body(alice)
+    event = _calendar(alice.message).walk("VEVENT")[0]
+    assert str(event["SUMMARY"]) == "Phone line shift \u2013 Le Fil Solidaire"

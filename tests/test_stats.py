@@ -28,8 +28,9 @@ from permanence.stats import (
 )
 from permanence.workspace import Workspace
 from tests.conftest import Invoke
-from tests.test_handoff import at, call, event, seed
+from tests.test_handoff import at, call, event, seed, terminal
 
+__all__ = ["terminal"]  # a fixture, used by name
 PARIS = ZoneInfo("Europe/Paris")
 REASONS = ("adhesion", "dons", "presse", "benevolat")
 VOLUNTEERS = ("Fatou Diallo", "Jean Dupuis", "Karim Haddad")
@@ -283,11 +284,8 @@ def test_piped_output_is_plain_text_with_bars_and_counts(
     assert "\x1b[" not in out  # no terminal codes in a pipe
 
 
-def test_terminal_gets_rich_tables(
-    invoke: Invoke, workspace: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("FORCE_COLOR", "1")  # as on a terminal
-
+@pytest.mark.usefixtures("terminal")
+def test_terminal_gets_rich_tables(invoke: Invoke, workspace: Path) -> None:
     outcome = invoke(["-w", workspace, "stats", *WEEK])
 
     assert outcome.exit_code == 0, outcome.stderr

@@ -11,10 +11,10 @@ import pytest
 from permanence.calls.record import FollowUp
 from tests.conftest import Invoke
 from tests.smtp_server import MailServer, smtp_server
-from tests.test_handoff import SECRETS, at, call, seed, tuesday_afternoon
+from tests.test_handoff import SECRETS, at, call, seed, terminal, tuesday_afternoon
 from tests.test_handoff_delivery import Hook, use_settings, webhook
 
-__all__ = ["smtp_server", "webhook"]  # fixtures, used by name
+__all__ = ["smtp_server", "terminal", "webhook"]  # fixtures, used by name
 
 START = ("handoff", "start", "--as", "karim", "--at", "01/12/2026 18:00")
 END = ("handoff", "end", "--as", "fatou", "--at", "01/12/2026 17:30")
@@ -66,15 +66,14 @@ def test_outputs_carry_no_personal_details(
 
 
 @pytest.mark.parametrize("args", [[*START], ["stats", *PERIOD]])
+@pytest.mark.usefixtures("terminal")
 def test_terminal_outputs_carry_no_personal_details(
-    invoke: Invoke, workspace: Path, args: list[str], monkeypatch: pytest.MonkeyPatch
+    invoke: Invoke, workspace: Path, args: list[str]
 ) -> None:
-    monkeypatch.setenv("FORCE_COLOR", "1")  # Rich, as on a terminal
-
     outcome = invoke(["-w", workspace, *args])
 
     assert outcome.exit_code == 0, outcome.stderr
-    assert "\x1b[" in outcome.stdout
+    assert "\x1b[" in outcome.stdout  # Rich, as on a terminal
     assert_no_secret(outcome.stdout)
 
 
