@@ -148,10 +148,11 @@ def child_environment() -> dict[str, str]:
 
 
 def main(argv: list[str] | None = None) -> None:
+    """Measure and print the table (``argv``: this script's options only)."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--sizes", default=",".join(str(s) for s in SIZES))
-    options = parser.parse_args(argv)
+    options = parser.parse_args(argv or [])
     sizes = [int(size) for size in options.sizes.split(",")]
     with tempfile.TemporaryDirectory(prefix="bench-handoff-") as folder:
         roots = {}
@@ -194,4 +195,4 @@ def _target(name: str) -> str:
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

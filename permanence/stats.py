@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -249,9 +249,16 @@ def _steady_start(day: str, zone: ZoneInfo) -> tuple[int, int] | None:
 
 
 def count_queries(
-    queries: Iterable[tuple[datetime, str]], period: Period
+    queries: Iterable[tuple[datetime, str]],
+    period: Period,
+    same: Callable[[str], str] = str.casefold,
 ) -> list[tuple[str, int]]:
-    """Count the unanswered FAQ questions of ``period``, most asked first."""
+    """Count the unanswered FAQ questions of ``period``, most asked first.
+
+    Questions with the same ``same(text)`` are counted together (the FAQ's
+    own grouping, which ignores accents and punctuation, in the commands),
+    under the spelling first seen.
+    """
     counts: Counter[str] = Counter()
     spelling: dict[str, str] = {}
     for asked_at, query in queries:
@@ -260,7 +267,7 @@ def count_queries(
         text = mask_contacts(_SPACES.sub(" ", query).strip())
         if not text:
             continue
-        key = text.casefold()
+        key = same(text) or text.casefold()
         spelling.setdefault(key, text)
         counts[key] += 1
     return sorted(
@@ -380,9 +387,10 @@ def collect_figures(
 ) -> Figures:
     """Return the figures of ``period`` from the workspace's call log and FAQ."""
     from permanence.calls.reasons import load_reasons
-    from permanence.faq import read_unanswered
+    from permanence.faq import normalise_query, read_unanswered
 
     labels = {reason.code: reason.label for reason in load_reasons(workspace).reasons}
     queries = [(item.time, item.query) for item in read_unanswered(workspace)]
+    unanswered = count_queries(queries, period, normalise_query)
     tallies = tally_store(workspace, period, zone)
-    return build_figures(tallies, period, labels, count_queries(queries, period), now)
+    return build_figures(tallies, period, labels, unanswered, now)

@@ -73,9 +73,7 @@ def invoke() -> Invoke:
     own ``language`` setting still wins, as in real use).
     """
 
-    def run(
-        args: Sequence[str], input: str | None = None, lang: str = "fr"
-    ) -> Outcome:
+    def run(args: Sequence[str], input: str | None = None, lang: str = "fr") -> Outcome:
         from permanence.cli.main import choose_language
 
         args = [str(arg) for arg in args]

@@ -192,3 +192,31 @@ def test_malformed_webhook_address_is_refused_before_logging(
     assert "l'adresse du webhook n'est pas valide" in outcome.stderr
     assert "s3cr3t" not in outcome.stderr
     assert len(shift_events(workspace, "shift_started")) == 1
+
+
+def test_slow_webhook_times_out_with_a_clear_error() -> None:
+    from permanence.adapters.webhook import post_markdown
+    from permanence.errors import UnavailableError
+
+    release = threading.Event()
+
+    class Slow(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            release.wait(5)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Slow)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_port}/hooks/x"
+    try:
+        with pytest.raises(UnavailableError) as caught:
+            post_markdown(url, "texte", timeout=0.3)
+    finally:
+        release.set()
+        server.shutdown()
+        server.server_close()
+
+    assert "127.0.0.1" in caught.value.message
+    assert caught.value.exit_code == 3

@@ -57,7 +57,7 @@ def figures_html(figures: Figures, association: str, generated: datetime) -> str
         _h2(_("Calls by weekday and hour")),
         heat_grid(figures),
         _h2(_("Follow-ups")),
-        _follow_up_html(figures, generated),
+        _follow_up_html(figures),
         _h2(_("Calls by volunteer")),
         bar_chart(figures.by_volunteer),
         _h2(_("Questions the FAQ could not answer")),
@@ -175,7 +175,7 @@ def _count_table(column: str, rows: list[tuple[str, int]]) -> str:
     return "\n".join(lines)
 
 
-def _follow_up_html(figures: Figures, generated: datetime) -> str:
+def _follow_up_html(figures: Figures) -> str:
     follow_ups = figures.follow_ups
     parts = [_paragraph(follow_up_summary(figures))]
     if follow_ups.oldest_open:

@@ -13,7 +13,7 @@ free text typed by volunteers is shown).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING
@@ -91,12 +91,12 @@ def begin_shift(
 ) -> StartHandoff:
     """Gather the start handoff from the workspace and log "shift_started"."""
     from permanence.adapters.callstore import CallStore
-    from permanence.faq import read_unanswered
+    from permanence.faq import normalise_query, read_unanswered
 
     request = _with_labels(workspace, request)
     queries = [(item.time, item.query) for item in read_unanswered(workspace)]
     with CallStore.open(workspace) as store:
-        handoff = start_handoff(store, schedule, request, queries)
+        handoff = start_handoff(store, schedule, request, queries, normalise_query)
     return replace(handoff, event_id=_save_event(workspace, "shift_started", request))
 
 
@@ -141,8 +141,13 @@ def start_handoff(
     schedule: Schedule | None,
     request: HandoffRequest,
     unanswered: Iterable[tuple[datetime, str]] = (),
+    same_query: Callable[[str], str] = str.casefold,
 ) -> StartHandoff:
-    """Gather what the volunteer taking the phone at ``request.at`` must know."""
+    """Gather what the volunteer taking the phone at ``request.at`` must know.
+
+    ``unanswered`` are the FAQ's unanswered questions with their times;
+    those asked since the handover are counted, grouped by ``same_query``.
+    """
     at = request.at
     last_ended = _last_event(store, "shift_ended", at)
     previous = slot_of(schedule, previous_shift(schedule, at))
@@ -157,7 +162,7 @@ def start_handoff(
         calls=calls,
         open_follow_ups=open_follow_ups(store, at, request.labels),
         new_reasons=new_reasons(calls),
-        unanswered=count_queries(unanswered, Period(since, at)),
+        unanswered=count_queries(unanswered, Period(since, at), same_query),
         today=shifts_of_day(schedule, at),
         links=dict(request.links),
     )
