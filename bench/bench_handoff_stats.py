@@ -161,16 +161,17 @@ def main(argv: list[str] | None = None) -> None:
             seconds = seed_workspace(roots[size], size)
             print(f"seeded {size:,} records in {seconds:.1f} s")
         commands = {"floor": floor_argv(), **stats_argvs(roots)}
-        handoff_root = roots.get(HANDOFF_SIZE, roots[sizes[0]])
+        handoff_size = HANDOFF_SIZE if HANDOFF_SIZE in roots else sizes[0]
+        handoff_root = roots[handoff_size]
         commands |= handoff_argvs(handoff_root)
         env = child_environment()
         for argv in commands.values():  # warm the caches (schedule, reasons)
             median_times({"warm": argv}, runs=1, warmup=0, env=env)
         times = median_times(commands, runs=options.runs, env=env)
-    report(times, sizes)
+    report(times, sizes, handoff_size)
 
 
-def report(times: dict[str, float], sizes: list[int]) -> None:
+def report(times: dict[str, float], sizes: list[int], handoff_size: int) -> None:
     """Print the table with the ratios to the floor and the growth."""
     floor = times["floor"]
     rows = []
@@ -185,7 +186,7 @@ def report(times: dict[str, float], sizes: list[int]) -> None:
         )
     header = ("command", "median", "vs floor", "target", "growth vs previous size")
     print_table("handoff and stats", header, rows)
-    print(f"\nhandoffs on the {HANDOFF_SIZE:,}-record log; sizes: {sizes}")
+    print(f"\nhandoffs on the {handoff_size:,}-record log; sizes: {sizes}")
 
 
 def _target(name: str) -> str:

@@ -8,8 +8,8 @@ message on stderr and exits with the code.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 
 class ExitCode(enum.IntEnum):
@@ -23,8 +23,7 @@ class ExitCode(enum.IntEnum):
     INTERRUPTED = 130  # Ctrl-C
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     """One thing wrong in an input file, with where it is and how to fix it."""
 
     path: Path | None

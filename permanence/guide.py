@@ -77,8 +77,8 @@ def page_summary(page: GuidePage) -> dict[str, Any]:
             "code": reason.code,
             "label": reason.label,
             "digit": reason.digit,
-            "owner": vars(reason.owner) if reason.owner else None,
-            "fields": [vars(field) for field in reason.fields],
+            "owner": reason.owner._asdict() if reason.owner else None,
+            "fields": [field._asdict() for field in reason.fields],
             "faq_tags": list(reason.faq_tags),
         }
     return summary

@@ -8,9 +8,8 @@ and an optional ``reason``; the body is the answer.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import Generic, NamedTuple, TypeVar
 
 from permanence.errors import InvalidInputError, Problem
 from permanence.i18n import _
@@ -22,8 +21,7 @@ from permanence.i18n import _
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
-class Owner:
+class Owner(NamedTuple):
     """Who calls of a reason are passed on to."""
 
     role: str
@@ -31,8 +29,7 @@ class Owner:
     email: str = ""
 
 
-@dataclass(frozen=True)
-class ReasonField:
+class ReasonField(NamedTuple):
     """A piece of information to take down for a call reason."""
 
     name: str
@@ -43,8 +40,7 @@ class ReasonField:
     help: str = ""
 
 
-@dataclass(frozen=True)
-class CallReason:
+class CallReason(NamedTuple):
     """Why someone calls, and what to do about it."""
 
     code: str
@@ -56,8 +52,7 @@ class CallReason:
     faq_tags: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class GuidePage:
+class GuidePage(NamedTuple):
     """A page of the guide, possibly describing a call reason."""
 
     id: str
@@ -68,8 +63,7 @@ class GuidePage:
     reason: CallReason | None = None
 
 
-@dataclass(frozen=True)
-class FaqEntry:
+class FaqEntry(NamedTuple):
     """A question asked by callers, with its answer."""
 
     id: str
@@ -80,12 +74,12 @@ class FaqEntry:
     reason: str | None = None
 
 
-@dataclass
 class Loaded(Generic[T]):
     """Items read from a folder, and the problems of the files skipped."""
 
-    items: list[T] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
+    def __init__(self) -> None:
+        self.items: list[T] = []
+        self.problems: list[Problem] = []
 
 
 def _markdown_files(folder: Path) -> list[Path]:

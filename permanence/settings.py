@@ -10,9 +10,9 @@ most commands never load the YAML parser.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from permanence.adapters.located import LocatedDict
 
@@ -23,16 +23,14 @@ if TYPE_CHECKING:
     from permanence.workspace import Workspace
 
 
-@dataclass(frozen=True)
-class SheetSettings:
+class SheetSettings(NamedTuple):
     """Where the shared call log lives (a Google Sheet)."""
 
     key: str
     worksheet: str = "Appels"
 
 
-@dataclass(frozen=True)
-class SmtpSettings:
+class SmtpSettings(NamedTuple):
     """How to send mail; the password is never stored here."""
 
     host: str
@@ -42,23 +40,21 @@ class SmtpSettings:
     sender: str = ""
 
 
-@dataclass(frozen=True)
-class Person:
+class Person(NamedTuple):
     """A named contact (the coordinator, a call reason's owner)."""
 
     name: str
     email: str = ""
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     """The association's settings; schedule-specific raw values stay located."""
 
     name: str = ""
     timezone: str = "Europe/Paris"
     language: str | None = None
     phone_region: str = "FR"
-    links: dict[str, str] = field(default_factory=dict)
+    links: Mapping[str, str] = {}  # read only, never changed
     sheet: SheetSettings | None = None
     retention_months: int = 12
     coordinator: Person | None = None
@@ -66,7 +62,7 @@ class Settings:
     webhook: str = ""
     smtp: SmtpSettings | None = None
     # Parsed and checked by the schedule module, which reports their problems.
-    raw: LocatedDict = field(default_factory=LocatedDict)
+    raw: LocatedDict = LocatedDict()  # never changed once read
 
     @property
     def zone(self) -> ZoneInfo:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from permanence.errors import WorkspaceError
 from permanence.i18n import _
@@ -14,8 +14,7 @@ SHIFTS_FILE = "shifts.yaml"
 STATE_DIR = ".permanence"
 
 
-@dataclass(frozen=True)
-class Workspace:
+class Workspace(NamedTuple):
     """The paths of one association's workspace."""
 
     root: Path

@@ -127,6 +127,9 @@ def workspace(sample_workspace: Path) -> Path:
     return sample_workspace
 
 
+START_ARGS = ("handoff", "start", "--at", "01/12/2026 18:00")
+
+
 def run(invoke: Invoke, root: Path, *args: str, **kwargs: str) -> tuple[str, str]:
     """Run a command that must succeed; return its stdout and stderr."""
     outcome = invoke(["-w", root, *args], **kwargs)
@@ -406,3 +409,42 @@ def test_markdown_escapes_what_would_change_the_meaning() -> None:
 
     assert r"\*gras\* \_x\_ \[lien\] https://a.example/b_c" in text
     assert re.search(r"^\*\*S\*\*$", text, re.MULTILINE)
+
+
+def test_broken_schedule_only_blocks_when_it_must_say_who(
+    invoke: Invoke, workspace: Path
+) -> None:
+    shifts = workspace / "shifts.yaml"
+    text = shifts.read_text(encoding="utf-8")
+    broken = text.replace(
+        "volunteers: [marie-lefebvre]", "volunteers: [marie-inconnue]"
+    )
+    assert broken != text
+    shifts.write_text(broken, encoding="utf-8")
+
+    given = invoke(["-w", workspace, *START_ARGS, "--as", "Karim Haddad", "--json"])
+    guessed = invoke(["-w", workspace, "handoff", "start", "--at", "01/12/2026 14:30"])
+
+    assert given.exit_code == 0, given.stderr
+    assert "marie-inconnue" in given.stderr  # the problem is shown...
+    assert json.loads(given.stdout)["today"] == []  # ...and shifts are left out
+    assert guessed.exit_code == 2
+    assert "marie-inconnue" in guessed.stderr
+
+
+def test_a_start_of_an_older_shift_is_not_taken_for_the_last_one(
+    invoke: Invoke, workspace: Path
+) -> None:
+    # Fatou logged her start and end on Tuesday; on Wednesday only her end.
+    seed(workspace, [event(at(2, 17), "Fatou Diallo", "shift_ended", "RAS")])
+
+    out, _ = run(
+        invoke, workspace, "handoff", "start", "--as", "claire",
+        "--at", "03/12/2026 09:00", "--json",
+    )  # fmt: skip
+
+    summary = json.loads(out)
+    assert summary["last_ended"]["time"] == "2026-12-02T17:00:00+01:00"
+    # Not Tuesday 14:00: the schedule's shift before that end, Wednesday 9:00.
+    assert summary["since"] == "2026-12-02T09:00:00+01:00"
+    assert summary["calls"] == []

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -124,7 +123,8 @@ def test_wrong_key_says_to_check_the_settings(
     workspace: Workspace, store: CallStore, sheets_emulator: SheetsEmulator
 ) -> None:
     settings = load_settings(workspace.shifts_file)
-    wrong = replace(settings, sheet=replace(settings.sheet, key="CLE-INCONNUE"))  # type: ignore[type-var]
+    assert settings.sheet is not None
+    wrong = settings._replace(sheet=settings.sheet._replace(key="CLE-INCONNUE"))
     store.add(make_record())
 
     report = push_pending(workspace, wrong, store)

@@ -19,7 +19,7 @@ from typing import TypeVar
 T = TypeVar("T")
 
 # Bump when the layout of cached objects changes, to force a rebuild.
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 
 
 def files_stamp(

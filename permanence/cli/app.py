@@ -162,12 +162,23 @@ def _no_options() -> None:
     """Stands for the root options while a module's commands are built."""
 
 
-def module_commands(module_name: str) -> dict[str, Any]:
-    """Return the click commands that a ``permanence.cli`` module registers."""
+def module_commands(module_name: str, only: str | None = None) -> dict[str, Any]:
+    """Return the click commands that a ``permanence.cli`` module registers.
+
+    With ``only``, just that command is built: converting a command reads
+    its type hints, which costs time with a caller waiting.
+    """
     module = importlib.import_module(f"permanence.cli.{module_name}")
     holder = typer.Typer(rich_markup_mode=None, pretty_exceptions_enable=False)
     holder.callback()(_no_options)
     module.register(holder)
+    if only is not None:
+        holder.registered_commands = [
+            info for info in holder.registered_commands if info.name == only
+        ]
+        holder.registered_groups = [
+            info for info in holder.registered_groups if info.name == only
+        ]
     group = typer.main.get_command(holder)
     commands: dict[str, Any] = group.commands  # type: ignore[attr-defined]
     return commands
@@ -175,7 +186,7 @@ def module_commands(module_name: str) -> dict[str, Any]:
 
 def load_command(name: str) -> Any:
     """Return the command ``name``, built and translated (None if absent)."""
-    command = module_commands(COMMANDS[name]).get(name)
+    command = module_commands(COMMANDS[name], only=name).get(name)
     if command is not None:
         translate_help(command)
     return command

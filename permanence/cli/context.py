@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,15 +12,17 @@ if TYPE_CHECKING:
     from permanence.settings import Settings
 
 
-@dataclass
 class Options:
     """Global options given before the command name."""
 
-    workspace: Path | None = None
-    debug: bool = False
-    verbose: int = 0
-    _workspace: Workspace | None = field(default=None, repr=False)
-    _settings: Settings | None = field(default=None, repr=False)
+    def __init__(
+        self, workspace: Path | None = None, debug: bool = False, verbose: int = 0
+    ) -> None:
+        self.workspace = workspace
+        self.debug = debug
+        self.verbose = verbose
+        self._workspace: Workspace | None = None
+        self._settings: Settings | None = None
 
 
 options = Options()

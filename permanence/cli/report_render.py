@@ -170,22 +170,21 @@ def end_report(handoff: EndHandoff) -> Report:
         _new_reasons_section(handoff.new_reasons),
         Section(
             _("Follow-ups created during the shift"),
-            [_created_text(line, handoff.at) for line in handoff.follow_ups_created],
+            [_created_text(line) for line in handoff.follow_ups_created],
             _("none"),
         ),
         _open_section(handoff.still_open, handoff.at),
         Section(_("Notable facts"), _note_lines(handoff.note), _("none"), quote=True),
         Section(
-            _("Next shift"),
-            [slot_text(handoff.next_shift)] if handoff.next_shift else [],
-            _("no next shift in the schedule"),
+            _("Next shift"), _next_lines(handoff), _("no next shift in the schedule")
         ),
     ]
-    if handoff.next_shift is not None:
-        sections[-1].lines = [
-            f"{day(handoff.next_shift.start)} {sections[-1].lines[0]}"
-        ]
     return Report(title, sections)
+
+
+def _next_lines(handoff: EndHandoff) -> list[str]:
+    upcoming = handoff.next_shift
+    return [f"{day(upcoming.start)} {slot_text(upcoming)}"] if upcoming else []
 
 
 def _before_lines(handoff: StartHandoff) -> list[str]:
@@ -247,7 +246,7 @@ def _new_reason_text(item: ReasonCount) -> str:
     )
 
 
-def _created_text(line: FollowUpLine, now: datetime) -> str:
+def _created_text(line: FollowUpLine) -> str:
     state = _("still open") if line.is_open else _("already closed")
     owner = line.owner or _("no owner")
     return f"{owner} — {line.label}, {state} ({line.call_id})"

@@ -271,17 +271,29 @@ def _handover_time(
     before that end, else the end itself); with no end logged, the previous
     shift in the schedule; else one day before.
     """
-    if last_ended is not None:
-        moment = last_ended.time + timedelta(microseconds=1)
-        started = _last_event(store, "shift_started", moment, last_ended.volunteer)
-        if started is not None:
-            return started.time
-        if previous is not None and previous.start <= last_ended.time:
-            return previous.start
-        return last_ended.time
-    if previous is not None:
+    if last_ended is None:
+        return previous.start if previous is not None else at - DEFAULT_LOOKBACK
+    started = _start_of_ended_shift(store, last_ended)
+    if started is not None:
+        return started
+    if previous is not None and previous.start <= last_ended.time:
         return previous.start
-    return at - DEFAULT_LOOKBACK
+    return last_ended.time
+
+
+def _start_of_ended_shift(store: CallStore, ended: ShiftEvent) -> datetime | None:
+    """Return when the shift that ``ended`` closes was logged as started.
+
+    A start logged before that volunteer's previous end belongs to an older
+    shift, whose start was forgotten: it does not count.
+    """
+    started = _last_event(store, "shift_started", ended.time, ended.volunteer)
+    if started is None:
+        return None
+    before = _last_event(store, "shift_ended", ended.time, ended.volunteer)
+    if before is not None and before.time >= started.time:
+        return None
+    return started.time
 
 
 def _call_records(store: CallStore, period: Period) -> list[CallRecord]:

@@ -10,7 +10,7 @@ a cancellation (STATUS:CANCELLED, SEQUENCE + 1).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import Enum
@@ -233,7 +233,7 @@ class _Content:
         return found
 
 
-def _description(coordinator: Organizer, links: dict[str, str]) -> str:
+def _description(coordinator: Organizer, links: Mapping[str, str]) -> str:
     lines = []
     for key, label in (
         ("guide", _("Volunteer guide")),

@@ -22,7 +22,7 @@ from typing import NamedTuple
 from permanence.search.text import Analyzer
 
 FIELDS = ("question", "tags", "body")
-FORMAT_VERSION = 6
+FORMAT_VERSION = 7
 MAGIC = b"permfaq\0"
 HEADER = struct.Struct("<8sIQ")  # magic, format version, header length
 GROUP_PREFIX = "~"
@@ -50,11 +50,22 @@ class StoredProblem(NamedTuple):
     column: int | None
 
 
+def bag_key(keys: Sequence[str]) -> str:
+    """Return the key of a phrase whatever the order of its words."""
+    return " ".join(sorted(keys))
+
+
 class _Phrases:
-    """Synonym phrases as stem sequences, mapped to their group terms."""
+    """Synonym phrases as stem sequences, mapped to their group terms.
+
+    A phrase of several words is also found with its words in another
+    order ("vous êtes où" for "où êtes-vous"): French questions put the
+    subject before or after the verb, and callers do both.
+    """
 
     def __init__(self, groups: Sequence[Sequence[str]], analyzer: Analyzer) -> None:
         self.by_key: dict[str, tuple[str, ...]] = {}
+        self.by_bag: dict[str, tuple[str, ...]] = {}
         self.members: dict[str, tuple[str, ...]] = {}
         for number, group in enumerate(groups):
             term = f"{GROUP_PREFIX}{number}"
@@ -66,6 +77,9 @@ class _Phrases:
                 key = " ".join(word for word, _ in keys)
                 if key:
                     self.by_key[key] = (*self.by_key.get(key, ()), term)
+                if len(keys) > 1:
+                    bag = bag_key([word for word, _ in keys])
+                    self.by_bag[bag] = (*self.by_bag.get(bag, ()), term)
                     stems.update(word for word, informative in keys if informative)
             self.members[term] = tuple(sorted(stems))
         self.longest = max((key.count(" ") + 1 for key in self.by_key), default=0)
@@ -75,7 +89,10 @@ class _Phrases:
         found: list[str] = []
         for start in range(len(keys)):
             for size in range(1, min(self.longest, len(keys) - start) + 1):
-                found += self.by_key.get(" ".join(keys[start : start + size]), ())
+                window = keys[start : start + size]
+                found += self.by_key.get(" ".join(window), ()) or (
+                    self.by_bag.get(bag_key(window), ()) if size > 1 else ()
+                )
         return found
 
 
@@ -170,6 +187,7 @@ def _serialise(
         "vocabulary": vocabulary,
         "surface": analyzer.stems,
         "phrases": phrases.by_key,
+        "bags": phrases.by_bag,
         "longest": phrases.longest,
         "members": phrases.members,
         "problems": [tuple(problem) for problem in problems],

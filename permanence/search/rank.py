@@ -26,14 +26,16 @@ import math
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from permanence.search.index import GROUP_PREFIX, TITLE_BIT
+from permanence.search.index import GROUP_PREFIX, TITLE_BIT, bag_key
 from permanence.search.store import Index
 from permanence.search.text import WORD, fold, is_informative, stem
 
 K1 = 1.2
+CONCEPT_IDF = 1
 BODY_CREDIT = 0.6  # share of a concept's weight earned by a body-only match
 UNKNOWN_WEIGHT = 0.8  # weight of an unknown word, relative to the rarest term
 MIN_COVERAGE = 0.6  # share of the query's weight a document must match
+STRONG_COVERAGE = 0.8  # share of the known words' weight, see ``rank``
 FUZZY_FACTOR = 0.85  # a typo candidate scores less than the exact word
 FUZZY_MIN_LENGTH = 5  # a short word one slip away is often another word
 PHRASE_PART_FACTOR = 0.5  # a word of a synonym phrase, found without the rest
@@ -178,7 +180,10 @@ def _phrase_at(
 ) -> tuple[int, tuple[str, ...]]:
     """Return the size and groups of the longest phrase starting at ``start``."""
     for size in range(min(index.longest, len(keys) - start), 0, -1):
-        groups = index.phrases.get(" ".join(keys[start : start + size]))
+        window = keys[start : start + size]
+        groups = index.phrases.get(" ".join(window))
+        if not groups and size > 1:
+            groups = index.bags.get(bag_key(window))
         if groups:
             return size, groups
     return 0, ()
@@ -203,17 +208,25 @@ def rank(index: Index, concepts: list[Concept], limit: int) -> list[Hit]:
         return []
     scores: dict[int, float] = {}
     covered: dict[int, float] = {}
+    matched: dict[int, int] = {}
     terms: dict[int, set[str]] = {}
     for concept in concepts:
         for number, (score, credit, term) in _concept_scores(index, concept).items():
             scores[number] = scores.get(number, 0.0) + score
             covered[number] = covered.get(number, 0.0) + concept.weight * credit
+            matched[number] = matched.get(number, 0) + 1
             terms.setdefault(number, set()).add(term)
-    hits = [
-        Hit(number, score, covered[number] / total, frozenset(terms[number]))
-        for number, score in scores.items()
-        if covered[number] / total >= MIN_COVERAGE
-    ]
+    unknown = [concept.weight for concept in concepts if not concept.alternatives]
+    known_total, unknown_count = total - sum(unknown), len(unknown)
+    hits = []
+    for number, score in scores.items():
+        coverage = covered[number] / total
+        if coverage >= MIN_COVERAGE or (
+            matched[number] >= 2
+            and matched[number] > unknown_count
+            and covered[number] >= STRONG_COVERAGE * known_total
+        ):
+            hits.append(Hit(number, score, coverage, frozenset(terms[number])))
     hits.sort(key=lambda hit: (-hit.score, hit.number))
     return hits[:limit]
 
@@ -225,7 +238,8 @@ def _concept_scores(
     best: dict[int, tuple[float, float, str]] = {}
     for alternative in concept.alternatives:
         factor, term = alternative.factor, alternative.term
-        scale = factor * _idf(index, index.document_count(term)) * (K1 + 1)
+        idf = concept.weight if CONCEPT_IDF else _idf(index, index.document_count(term))
+        scale = factor * idf * (K1 + 1)
         documents, impacts = index.postings(term)
         for packed, impact in zip(documents, impacts, strict=True):
             number = packed & ~TITLE_BIT

@@ -73,6 +73,7 @@ class Index:
         self.vocabulary: dict[str, int] = header["vocabulary"]
         self.surface: dict[str, str] = header["surface"]
         self.phrases: dict[str, tuple[str, ...]] = header["phrases"]
+        self.bags: dict[str, tuple[str, ...]] = header["bags"]
         self.longest: int = header["longest"]
         self.members: dict[str, tuple[str, ...]] = header["members"]
         self.problems = [StoredProblem(*values) for values in header["problems"]]
