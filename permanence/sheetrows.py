@@ -10,6 +10,7 @@ languages.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 
 from permanence.calls.record import KINDS, CallRecord, FollowUp
@@ -189,7 +190,7 @@ def _escape(text: str, specials: str) -> str:
     return text
 
 
-def format_fields(fields: dict[str, str]) -> str:
+def format_fields(fields: Mapping[str, str]) -> str:
     """Return the fields as ``name: value`` lines (escaped to read back)."""
     return "\n".join(f"{_escape(k, ':')}: {_escape(v, '')}" for k, v in fields.items())
 

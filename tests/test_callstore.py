@@ -7,7 +7,6 @@ import sqlite3
 import subprocess
 import sys
 import time
-from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -270,7 +269,7 @@ def test_rescued_record_already_stored_is_not_added_again(
     folder = rescue_dir(workspace)
     folder.mkdir(parents=True)
     (folder / f"{record.id}.json").write_text(json.dumps(record_to_dict(record)))
-    other = replace(make_record(T0 + timedelta(1)), caller_name="Yves")
+    other = make_record(T0 + timedelta(1))._replace(caller_name="Yves")
     (folder / f"{other.id}.json").write_text(json.dumps(record_to_dict(other)))
 
     with CallStore.open(workspace) as store:

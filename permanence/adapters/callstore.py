@@ -15,7 +15,7 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
@@ -225,7 +225,7 @@ class CallStore:
         erase = rewrite or _clear_caller
         records = [self.get(id) for id in ids]
         changed = [
-            replace(erase(record), anonymized_at=at)
+            erase(record)._replace(anonymized_at=at)
             for record in records
             if record is not None
         ]
@@ -262,7 +262,7 @@ class CallStore:
 
     def count(self, query: CallQuery) -> int:
         """Return how many records match ``query`` (ignoring its limit)."""
-        sql, params = query_sql(replace(query, limit=None))
+        sql, params = query_sql(query._replace(limit=None))
         count_sql = "SELECT count(*) FROM (" + sql.replace(COLUMNS, "1", 1) + ")"
         with _translated(self.path):
             row = self.connection.execute(count_sql, params).fetchone()
@@ -357,7 +357,7 @@ class CallStore:
 
 
 def _clear_caller(record: CallRecord) -> CallRecord:
-    return replace(record, caller_name="", caller_phone="", caller_email="", fields={})
+    return record._replace(caller_name="", caller_phone="", caller_email="", fields={})
 
 
 def _use_wal(connection: sqlite3.Connection) -> None:

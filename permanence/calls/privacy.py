@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from permanence.adapters.callstore import CallStore
@@ -96,8 +96,7 @@ Scrubber = Callable[[str], str]
 
 
 def _scrub_texts(record: CallRecord, scrub: Scrubber) -> CallRecord:
-    return replace(
-        record,
+    return record._replace(
         answer=scrub(record.answer),
         note=scrub(record.note),
         fields={name: scrub(value) for name, value in record.fields.items()},
@@ -139,9 +138,8 @@ def anonymizer(guide: GuideReasons, region: str) -> Callable[[CallRecord], CallR
         def scrub(text: str) -> str:
             return scrub_any_contact(scrub_caller(text), region, MASK)
 
-        kept = replace(record, fields=_kept_fields(record, guide))
-        return replace(
-            _scrub_texts(kept, scrub),
+        kept = record._replace(fields=_kept_fields(record, guide))
+        return _scrub_texts(kept, scrub)._replace(
             caller_name="",
             caller_phone="",
             caller_email="",

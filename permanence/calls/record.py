@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import os
 import unicodedata
-from dataclasses import dataclass, field, replace
+from collections.abc import Mapping
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 KINDS = ("call", "shift_started", "shift_ended")
 ID_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
@@ -28,8 +28,7 @@ SHEET_DONE = "in_sheet"  # the sheet row matches the record
 SHEET_CHANGED = "changed"  # in the sheet, but the row must be rewritten
 
 
-@dataclass(frozen=True)
-class FollowUp:
+class FollowUp(NamedTuple):
     """Something to do after the call, and who does it."""
 
     owner: str
@@ -45,8 +44,7 @@ class FollowUp:
         return self.done_at is None
 
 
-@dataclass(frozen=True)
-class CallRecord:
+class CallRecord(NamedTuple):
     """One entry of the call log (a call, or a shift starting or ending)."""
 
     id: str
@@ -58,7 +56,7 @@ class CallRecord:
     caller_name: str = ""
     caller_phone: str = ""  # E.164
     caller_email: str = ""  # normalised
-    fields: dict[str, str] = field(default_factory=dict)
+    fields: Mapping[str, str] = {}  # read only: records never change in place
     answer: str = ""
     note: str = ""
     follow_up: FollowUp | None = None
@@ -70,8 +68,7 @@ class CallRecord:
         return self.follow_up is not None and self.follow_up.is_open
 
 
-@dataclass(frozen=True)
-class CallQuery:
+class CallQuery(NamedTuple):
     """What to look for in the call log; empty criteria match everything."""
 
     start: datetime | None = None  # inclusive, aware
@@ -105,8 +102,8 @@ def with_follow_up_closed(
     """Return ``record`` with its follow-up closed by ``by`` at ``at``."""
     if record.follow_up is None:
         raise ValueError(f"record {record.id} has no follow-up")
-    done = replace(record.follow_up, done_at=at, done_by=by, done_note=note)
-    return replace(record, follow_up=done)
+    done = record.follow_up._replace(done_at=at, done_by=by, done_note=note)
+    return record._replace(follow_up=done)
 
 
 def _iso(value: date | datetime | None) -> str | None:

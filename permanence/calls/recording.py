@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from permanence.calls.contact import parse_email, parse_phone
 from permanence.calls.reasons import GuideReasons, is_other, match_reasons
@@ -48,8 +48,7 @@ class CallInput:
     at: str = ""
 
 
-@dataclass(frozen=True)
-class InputProblem:
+class InputProblem(NamedTuple):
     """One value to fix: which key, and what is wrong."""
 
     key: str
@@ -114,8 +113,7 @@ def check_fields(
 NAME_FIELDS = ("nom", "name", "nom_prenom", "prenom_nom")
 
 
-@dataclass(frozen=True)
-class ContactDefault:
+class ContactDefault(NamedTuple):
     """A caller detail as given in the reason's fields, and if it is required."""
 
     value: str = ""

@@ -13,9 +13,8 @@ import importlib
 import json
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from permanence.adapters.callstore import CallStore, CallStoreError
 from permanence.calls.record import CallRecord, record_from_dict, record_to_dict
@@ -106,8 +105,7 @@ def import_rescued(store: CallStore, workspace: Workspace) -> list[str]:
     return imported
 
 
-@dataclass(frozen=True)
-class SheetOutcome:
+class SheetOutcome(NamedTuple):
     """What pushing to the sheet did, as told by the sheet module."""
 
     pushed: int
