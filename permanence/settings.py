@@ -59,7 +59,6 @@ class Settings(NamedTuple):
     retention_months: int = 12
     coordinator: Person | None = None
     team_email: str = ""
-    webhook: str = ""
     smtp: SmtpSettings | None = None
     # Parsed and checked by the schedule module, which reports their problems.
     raw: LocatedDict = LocatedDict()  # never changed once read

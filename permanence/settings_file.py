@@ -32,7 +32,6 @@ SETTINGS_KEYS = (
     "opening_hours",
     "closed_dates",
     "team_email",
-    "webhook",
     "smtp",
 )
 LINK_KEYS = ("guide", "sheet", "website")
@@ -74,7 +73,17 @@ def parse_settings(document: LocatedDict, path: Path) -> tuple[Settings, list[Pr
         message = _("'settings' must be a mapping of 'key: value' lines")
         return Settings(), [Problem(path, message, line, column)]
     checker = _Checker(block, path)
-    checker.problems += unknown_key_problems(block, SETTINGS_KEYS, path, "settings")
+    # "webhook" is known, but refused below with its own explanation.
+    allowed = (*SETTINGS_KEYS, "webhook")
+    checker.problems += unknown_key_problems(block, allowed, path, "settings")
+    if "webhook" in block:
+        line, column = block.key_at("webhook")
+        message = _(
+            "the chat webhook address holds its secret token and the workspace "
+            "is shared: remove it from here and put it in your personal "
+            "config.yaml (webhook: …) or in $PERMANENCE_WEBHOOK"
+        )
+        checker.problems.append(Problem(path, message, line, column))
     settings = Settings(
         name=checker.text("name"),
         timezone=checker.timezone(),
@@ -85,7 +94,6 @@ def parse_settings(document: LocatedDict, path: Path) -> tuple[Settings, list[Pr
         retention_months=checker.positive_int("retention_months", 12),
         coordinator=checker.person("coordinator"),
         team_email=checker.text("team_email"),
-        webhook=checker.text("webhook"),
         smtp=checker.smtp(),
         raw=block,
     )

@@ -21,7 +21,10 @@ USER_KEYS = {
     "credentials": "PERMANENCE_CREDENTIALS",
     "oauth": "PERMANENCE_OAUTH",
     "smtp_password_env": "PERMANENCE_SMTP_PASSWORD_ENV",
+    # A chat's incoming-webhook address holds its secret token.
+    "webhook": "PERMANENCE_WEBHOOK",
 }
+SECRET_KEYS = frozenset({"webhook"})
 
 
 @dataclass(frozen=True)

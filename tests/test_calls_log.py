@@ -471,3 +471,18 @@ def test_with_a_sheet_but_no_credentials_the_call_waits_locally(
     assert "permanence sync" in done.stderr
     with CallStore.open(Workspace(calls_workspace)) as store:
         assert [r.id for r in store.pending_for_sheet()] == [done.stdout.strip()]
+
+
+def test_volunteer_on_duty_is_taken_from_the_schedule(sample_workspace: Path) -> None:
+    from permanence.calls.recording import current_volunteer
+    from permanence.settings import workspace_settings
+    from permanence.workspace import Workspace
+
+    workspace = Workspace(sample_workspace)
+    settings = workspace_settings(workspace)
+    # In the sample schedule, Fatou Diallo alone holds Tuesday afternoons,
+    # and nobody is on duty on Tuesday mornings.
+    tuesday_afternoon = datetime(2026, 12, 1, 15, 0, tzinfo=PARIS)
+    tuesday_morning = datetime(2026, 12, 1, 8, 0, tzinfo=PARIS)
+    assert current_volunteer(workspace, settings, tuesday_afternoon) == "Fatou Diallo"
+    assert current_volunteer(workspace, settings, tuesday_morning) is None

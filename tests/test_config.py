@@ -15,6 +15,7 @@ def test_config_shows_sources_and_hides_the_password(
 ) -> None:
     monkeypatch.setenv("PERMANENCE_VOLUNTEER", "Camille")
     monkeypatch.setenv("PERMANENCE_SMTP_PASSWORD", "s3cr3t-pass")
+    monkeypatch.setenv("PERMANENCE_WEBHOOK", "https://chat.example.org/hooks/t0ken")
     outcome = invoke(["-w", sample_workspace, "config", "--json"])
     assert outcome.exit_code == 0
     rows = {row["key"]: row for row in json.loads(outcome.stdout)}
@@ -22,7 +23,9 @@ def test_config_shows_sources_and_hides_the_password(
     assert rows["volunteer"]["source"] == "env:PERMANENCE_VOLUNTEER"
     assert rows["workspace"]["source"] == "--workspace"
     assert rows["smtp password"]["value"] == "défini"
+    assert rows["webhook"]["value"] == "défini"
     assert "s3cr3t-pass" not in outcome.stdout + outcome.stderr
+    assert "t0ken" not in outcome.stdout + outcome.stderr
 
 
 def test_config_reads_the_user_file(

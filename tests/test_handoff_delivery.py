@@ -59,7 +59,7 @@ def webhook() -> Iterator[Hook]:
     server.server_close()
 
 
-def use_settings(root: Path, port: int, webhook: str = "") -> None:
+def use_settings(root: Path, port: int) -> None:
     """Point the workspace's mail settings at a local server."""
     shifts = root / "shifts.yaml"
     text = shifts.read_text(encoding="utf-8")
@@ -69,8 +69,6 @@ def use_settings(root: Path, port: int, webhook: str = "") -> None:
         "    sender: Le Fil Solidaire <permanence@fil-solidaire.example.org>\n"
     )
     text = re.sub(r"  smtp:\n(    .*\n)+", local, text)
-    if webhook:
-        text = text.replace("  team_email:", f"  webhook: {webhook}\n  team_email:")
     shifts.write_text(text, encoding="utf-8")
 
 
@@ -141,10 +139,14 @@ def test_webhook_receives_the_markdown_summary(
     assert webhook.content_types == ["application/json; charset=utf-8"]
 
 
-def test_webhook_of_the_settings_is_used_by_end(
-    invoke: Invoke, sample_workspace: Path, webhook: Hook
+def test_webhook_of_the_personal_config_is_used_by_end(
+    invoke: Invoke,
+    sample_workspace: Path,
+    webhook: Hook,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    use_settings(sample_workspace, free_port(), webhook=webhook.url)
+    use_settings(sample_workspace, free_port())
+    monkeypatch.setenv("PERMANENCE_WEBHOOK", webhook.url)
 
     outcome = invoke(
         ["-w", sample_workspace, "handoff", "end", "--as", "fatou",
@@ -153,6 +155,24 @@ def test_webhook_of_the_settings_is_used_by_end(
 
     assert outcome.exit_code == 0, outcome.stderr
     assert "> RAS" in webhook.bodies[0]["text"]
+
+
+def test_webhook_in_the_shared_settings_is_refused(
+    invoke: Invoke, sample_workspace: Path
+) -> None:
+    shifts = sample_workspace / "shifts.yaml"
+    text = shifts.read_text(encoding="utf-8")
+    secret = "https://chat.example.org/hooks/s3cr3t-t0ken"
+    shifts.write_text(
+        text.replace("  team_email:", f"  webhook: {secret}\n  team_email:"),
+        encoding="utf-8",
+    )
+
+    outcome = invoke(["-w", sample_workspace, "handoff", "end", "--as", "fatou"])
+
+    assert outcome.exit_code == 2
+    assert "PERMANENCE_WEBHOOK" in outcome.stderr
+    assert "s3cr3t" not in outcome.stderr + outcome.stdout
 
 
 def test_webhook_refusing_keeps_the_event_and_exits_3(

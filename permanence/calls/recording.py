@@ -7,7 +7,6 @@ volunteer can fix them all at once.
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
@@ -255,18 +254,17 @@ def current_volunteer(
     Only a single volunteer on duty is used: when two are, the call log
     cannot tell which one is typing, and asks.
     """
+    from permanence.schedule import load_schedule, on_duty
+
     try:
-        schedule_module = importlib.import_module("permanence.schedule")
-        schedule = schedule_module.load_schedule(workspace)
-        found = schedule_module.on_duty(schedule, at)
-    except (ImportError, AttributeError, PermanenceError) as error:
+        found = on_duty(load_schedule(workspace), at)
+    except PermanenceError as error:
         import logging  # only here: logging costs start-up time
 
         logger = logging.getLogger(__name__)
         logger.debug("the schedule cannot tell who is on duty: %s", error)
         return None
-    names = [str(getattr(item, "name", item)) for item in found]
-    return names[0] if len(names) == 1 else None
+    return found[0].name if len(found) == 1 else None
 
 
 def resolve_volunteer(

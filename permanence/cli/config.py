@@ -40,7 +40,7 @@ def config_command(
 
 
 def _rows() -> list[tuple[str, str, str]]:
-    from permanence.userconfig import config_file, user_values
+    from permanence.userconfig import SECRET_KEYS, config_file, user_values
 
     workspace = context.workspace()
     settings = context.settings()
@@ -61,7 +61,10 @@ def _rows() -> list[tuple[str, str, str]]:
     ]
     values = user_values()
     for key, value in values.items():
-        rows.append((key, value.value, value.source or _("not set")))
+        shown = value.value
+        if key in SECRET_KEYS:  # say whether it is set, never what it is
+            shown = _("set") if value.value else _("not set")
+        rows.append((key, shown, value.source or _("not set")))
     password_variable = values["smtp_password_env"].value or "PERMANENCE_SMTP_PASSWORD"
     is_set = _("set") if os.environ.get(password_variable) else _("not set")
     rows.append(("smtp password", is_set, f"env:{password_variable}"))

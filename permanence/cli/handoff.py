@@ -50,7 +50,9 @@ WebhookOption = Annotated[
     str,
     typer.Option(
         "--webhook",
-        help=N_("Post the summary to this chat webhook (default: 'webhook' setting)."),
+        help=N_(
+            "Post the summary to this chat webhook (default: 'webhook' in your config)."
+        ),
         show_default=False,
     ),
 ]
@@ -260,7 +262,9 @@ class _Delivery:
         self.settings = settings
         self.plain = output_format == "text"
         self.send = send
-        url = webhook or settings.webhook
+        from permanence.userconfig import user_value
+
+        url = webhook or user_value("webhook")
         self.webhook = check_webhook_url(url) if url else ""
         if send and not (settings.team_email and settings.smtp):
             raise UserInputError(
