@@ -51,9 +51,27 @@ def config_file() -> Path:
     return config_dir() / "config.yaml"
 
 
+def _cache_file() -> Path:
+    """Where the parsed config is kept (never in the workspace)."""
+    override = os.environ.get(CONFIG_DIR_VARIABLE)
+    if override:
+        return Path(override).expanduser() / ".cache" / "config.pickle"
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("permanence")) / "config.pickle"
+
+
 def _read_file_values(path: Path) -> dict[str, str]:
+    """Return the values of ``config.yaml``, parsed again only when it changed."""
     if not path.is_file():
         return {}
+    from permanence.adapters.filecache import files_stamp, load_cached
+
+    stamp = files_stamp([], [path])
+    return load_cached(_cache_file(), stamp, lambda: _parse_file_values(path))
+
+
+def _parse_file_values(path: Path) -> dict[str, str]:
     from permanence.adapters.yamlfile import (
         LocatedDict,
         load_yaml_file,

@@ -59,3 +59,24 @@ def test_unknown_key_in_the_user_file_is_exit_2(
     assert outcome.exit_code == 2
     assert "config.yaml:1:1" in outcome.stderr
     assert "volunteer" in outcome.stderr
+
+
+def test_an_edited_user_file_is_read_again(
+    invoke: Invoke,
+    sample_workspace: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    monkeypatch.setenv("PERMANENCE_CONFIG_DIR", str(tmp_path))
+    config = tmp_path / "config.yaml"
+
+    def volunteer() -> str:
+        outcome = invoke(["-w", sample_workspace, "config", "--json"])
+        rows = {row["key"]: row for row in json.loads(outcome.stdout)}
+        return str(rows["volunteer"]["value"])
+
+    config.write_text("volunteer: Samir\n", encoding="utf-8")
+    assert volunteer() == "Samir"
+    assert volunteer() == "Samir"  # from the cache this time
+    config.write_text("volunteer: Léa Martin\n", encoding="utf-8")
+    assert volunteer() == "Léa Martin"
