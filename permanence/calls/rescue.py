@@ -9,12 +9,11 @@ a record already stored is not added again.
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from permanence.adapters.callstore import CallStore, CallStoreError
 from permanence.calls.record import CallRecord, record_from_dict, record_to_dict
@@ -23,6 +22,7 @@ from permanence.workspace import Workspace
 
 if TYPE_CHECKING:
     from permanence.settings import Settings
+    from permanence.sheetsync import PushReport
 
 RESCUE_DIR = "rescue"
 
@@ -105,35 +105,19 @@ def import_rescued(store: CallStore, workspace: Workspace) -> list[str]:
     return imported
 
 
-class SheetOutcome(NamedTuple):
-    """What pushing to the sheet did, as told by the sheet module."""
-
-    pushed: int
-    updated: int
-    waiting: int
-    problem: str | None
-
-
 def push_to_sheet(
     workspace: Workspace, settings: Settings, store: CallStore | None = None
-) -> SheetOutcome | None:
+) -> PushReport | None:
     """Send waiting records to the shared sheet, if one is configured.
 
-    Returns None when no sheet is configured or the sheet module is not
-    installed; network trouble is reported in the outcome, never raised.
+    Returns None when no sheet is configured; network trouble is reported in
+    the report, never raised.
     """
     if settings.sheet is None:
         return None
-    try:
-        sheetsync: Any = importlib.import_module("permanence.sheetsync")
-    except ImportError:
-        _logger().debug("no sheet module: records stay in the local log")
-        return None
+    from permanence.sheetsync import push_pending
+
     if store is None:
         with CallStore.open(workspace) as opened:
-            report: Any = sheetsync.push_pending(workspace, settings, opened)
-    else:
-        report = sheetsync.push_pending(workspace, settings, store)
-    return SheetOutcome(
-        int(report.pushed), int(report.updated), int(report.waiting), report.problem
-    )
+            return push_pending(workspace, settings, opened)
+    return push_pending(workspace, settings, store)

@@ -12,12 +12,15 @@ import csv
 import sys
 from collections.abc import Iterable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from permanence.calls.queries import OpenFollowUps, age_in_days
 from permanence.calls.record import CallRecord, record_to_dict
-from permanence.calls.rescue import SheetOutcome
 from permanence.cli import output
 from permanence.i18n import _, ngettext
+
+if TYPE_CHECKING:
+    from permanence.sheetsync import PushReport
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_COLUMNS = (
@@ -138,7 +141,7 @@ def follow_ups_json(found: OpenFollowUps, now: datetime) -> list[dict[str, objec
     ]
 
 
-def say_sheet_outcome(outcome: SheetOutcome | None) -> None:
+def say_sheet_outcome(outcome: PushReport | None) -> None:
     """Print on stderr, in one line, what happened with the shared sheet."""
     if outcome is None:
         return
