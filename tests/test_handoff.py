@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -106,18 +106,9 @@ def tuesday_afternoon() -> list[CallRecord]:
 
 
 @pytest.fixture
-def terminal(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Output as on a terminal: Rich, with styles (``FORCE_COLOR``).
-
-    The consoles are made once per process: they are made again for this
-    test, and after it, so that no other test inherits the styles.
-    """
-    from permanence.cli import output
-
+def terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Output as on a terminal, with styles (``FORCE_COLOR``)."""
     monkeypatch.setenv("FORCE_COLOR", "1")
-    output.stdout.cache_clear()
-    yield
-    output.stdout.cache_clear()
 
 
 @pytest.fixture
@@ -391,7 +382,7 @@ def test_bad_format_and_bad_moment_are_refused_before_logging(
     )
 
     assert bad_format.exit_code == 2
-    assert "--format : « pdf » n'est pas l'un de rich, markdown, text" in (
+    assert "--format : « pdf » n'est pas l'un de terminal, markdown, text" in (
         bad_format.stderr
     )
     assert bad_moment.exit_code == 2

@@ -285,14 +285,13 @@ def test_piped_output_is_plain_text_with_bars_and_counts(
 
 
 @pytest.mark.usefixtures("terminal")
-def test_terminal_gets_rich_tables(invoke: Invoke, workspace: Path) -> None:
+def test_terminal_gets_bold_titles_and_bars(invoke: Invoke, workspace: Path) -> None:
     outcome = invoke(["-w", workspace, "stats", *WEEK])
 
     assert outcome.exit_code == 0, outcome.stderr
     out = outcome.stdout
-    assert "\x1b[" in out  # styled
-    assert "┃" in out  # Rich's table borders
-    assert "█" * 40 in out
+    assert "\x1b[1mAppels par motif\x1b[0m" in out  # a title, styled
+    assert "█" * 20 in out
     assert "13.0 h" in out
 
 

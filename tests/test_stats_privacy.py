@@ -91,9 +91,14 @@ def test_html_report_carries_no_personal_details(
 
 
 def test_mail_and_webhook_carry_no_personal_details(
-    invoke: Invoke, workspace: Path, smtp_server: MailServer, webhook: Hook
+    invoke: Invoke,
+    workspace: Path,
+    smtp_server: MailServer,
+    webhook: Hook,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    use_settings(workspace, smtp_server.port, webhook=webhook.url)
+    use_settings(workspace, smtp_server.port)
+    monkeypatch.setenv("PERMANENCE_WEBHOOK", webhook.url)
 
     started = invoke(["-w", workspace, *START, "--send"])
     ended = invoke(["-w", workspace, *END, "--note", "RAS", "--send"])

@@ -39,7 +39,7 @@ FormatOption = Annotated[
     str,
     typer.Option(
         "--format",
-        help=N_("rich (terminal), markdown (team chat) or text (mail)."),
+        help=N_("terminal, markdown (team chat) or text (mail)."),
     ),
 ]
 SendOption = Annotated[
@@ -92,7 +92,7 @@ def register(app: typer.Typer) -> None:
 def start_command(
     volunteer: AsOption = "",
     at: AtOption = "",
-    output_format: FormatOption = "rich",
+    output_format: FormatOption = "terminal",
     send: SendOption = False,
     webhook: WebhookOption = "",
     as_json: JsonOption = False,
@@ -123,7 +123,7 @@ def end_command(
             show_default=False,
         ),
     ] = None,
-    output_format: FormatOption = "rich",
+    output_format: FormatOption = "terminal",
     send: SendOption = False,
     webhook: WebhookOption = "",
     as_json: JsonOption = False,
@@ -217,32 +217,31 @@ def _push_to_sheet(settings: Settings) -> None:
 
 def _show(report: Report, json_value: object, output_format: str) -> None:
     from permanence.cli import output
-    from permanence.cli.report_render import on_terminal, to_markdown, to_text
+    from permanence.cli.plain import use_color
+    from permanence.cli.report_render import to_markdown, to_text
 
     if json_value is not None:
         output.print_json(json_value)
     elif output_format == "markdown":
         print(to_markdown(report), end="")
-    elif output_format == "rich" and on_terminal():
-        _print_rich(report)
+    elif output_format == "terminal" and use_color():
+        _print_styled(report)
     else:
         print(to_text(report), end="")
 
 
-def _print_rich(report: Report) -> None:
-    from rich.markup import escape
+def _print_styled(report: Report) -> None:
+    """Print the summary for a terminal: titles in bold, bullets, quotes."""
+    from permanence.cli.plain import styled
 
-    from permanence.cli import output
-
-    console = output.stdout()
-    console.print(f"[bold reverse] {escape(report.title)} [/]")
+    print(styled(f" {report.title} ", bold=True, reverse=True))
     for section in report.sections:
-        console.print(f"\n[bold]{escape(section.title)}[/bold]")
+        print("\n" + styled(section.title, bold=True))
         if not section.lines and section.empty:
-            console.print(f"  [dim]({escape(section.empty)})[/dim]")
+            print(styled(f"  ({section.empty})", dim=True))
         mark = "  │ " if section.quote else "  • "
         for line in section.lines:
-            console.print(mark + escape(line), soft_wrap=False)
+            print(mark + line)
 
 
 class _Delivery:

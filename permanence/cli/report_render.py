@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     )
     from permanence.stats import ReasonCount
 
-FORMATS = ("rich", "markdown", "text")
+FORMATS = ("terminal", "markdown", "text")
 _URL = re.compile(r"(https?://\S+)")
 _MARKDOWN = re.compile(r"[\\*_`~|\[\]<>#]")
 CALLS_LISTED = 40  # longer lists end with "… and N more"
@@ -49,18 +49,6 @@ class Report:
 
     title: str
     sections: list[Section]
-
-
-def on_terminal() -> bool:
-    """True when the output is a terminal (or ``FORCE_COLOR`` asks for one).
-
-    Elsewhere (a pipe, a file) the plain-text rendering says the same
-    things without importing Rich, which costs about 30 ms.
-    """
-    import os
-    import sys
-
-    return sys.stdout.isatty() or bool(os.environ.get("FORCE_COLOR"))
 
 
 def when(moment: datetime) -> str:

@@ -102,15 +102,15 @@ def stats_command(
 
 
 def _show(figures: Figures) -> None:
-    """Draw the figures with Rich on a terminal, as plain text elsewhere."""
-    from permanence.cli import output
-    from permanence.cli.report_render import on_terminal
-    from permanence.cli.stats_render import figures_text, print_figures
+    """Print the figures as text, titles in bold on a terminal.
 
-    if on_terminal():
-        print_figures(output.stdout(), figures)
-    else:
-        print(figures_text(figures), end="")
+    Block-character bars need no table library: with a large log, the time
+    goes to counting, and the coordinator gets the answer sooner.
+    """
+    from permanence.cli.plain import styled
+    from permanence.cli.stats_render import figures_text
+
+    print(figures_text(figures, heading=lambda text: styled(text, bold=True)), end="")
 
 
 def _period(since: str, first: str, last: str, zone: ZoneInfo, now: datetime) -> Period:

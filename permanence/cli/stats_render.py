@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from permanence.i18n import _
 
 if TYPE_CHECKING:
-    from rich.console import Console
+    from collections.abc import Callable
 
     from permanence.stats import Figures, Period
 
@@ -167,22 +167,24 @@ def figures_csv(figures: Figures) -> str:
     return buffer.getvalue()
 
 
-def figures_text(figures: Figures) -> str:
-    """Return the figures as plain text: bars, the grid and the lists."""
+def figures_text(figures: Figures, heading: Callable[[str], str] = str) -> str:
+    """Return the figures as text: bars, the grid and the lists.
+
+    ``heading`` styles the titles (bold on a terminal).
+    """
     start, end = period_bounds(figures.period)
     title = _("{n} calls from {start} to {end}")
-    lines = [title.format(n=figures.total_calls, start=start, end=end), ""]
-    lines += _text_bars(
-        _("Calls by reason"), [(i.label, i.count) for i in figures.by_reason]
-    )
+    lines = [heading(title.format(n=figures.total_calls, start=start, end=end)), ""]
+    by_reason = [(i.label, i.count) for i in figures.by_reason]
+    lines += _text_bars(heading(_("Calls by reason")), by_reason)
     new = [(f"« {item.reason} »", item.count) for item in figures.new_reasons]
-    lines += _text_bars(_("Reasons not in the guide yet"), new)
-    lines += _text_grid(figures)
-    lines += [_("Follow-ups"), f"  {follow_up_summary(figures)}"]
+    lines += _text_bars(heading(_("Reasons not in the guide yet")), new)
+    lines += _text_grid(heading(_("Calls by weekday and hour")), figures)
+    lines += [heading(_("Follow-ups")), f"  {follow_up_summary(figures)}"]
     lines += [f"  {line}" for line in oldest_open_lines(figures)] + [""]
-    lines += _text_bars(_("Calls by volunteer"), figures.by_volunteer)
+    lines += _text_bars(heading(_("Calls by volunteer")), figures.by_volunteer)
     queries = [(f"« {query} »", count) for query, count in figures.unanswered]
-    lines += _text_bars(_("Questions the FAQ could not answer"), queries)
+    lines += _text_bars(heading(_("Questions the FAQ could not answer")), queries)
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -199,9 +201,9 @@ def _text_bars(title: str, rows: list[tuple[str, int]]) -> list[str]:
     return [*lines, ""]
 
 
-def _text_grid(figures: Figures) -> list[str]:
+def _text_grid(title: str, figures: Figures) -> list[str]:
     hours = hours_shown(figures)
-    lines = [_("Calls by weekday and hour")]
+    lines = [title]
     lines.append("     " + "".join(f"{hour:>4}h" for hour in hours))
     for index, name in enumerate(weekday_names(), start=1):
         cells = [figures.weekday_hour.get((index, hour), 0) for hour in hours]
@@ -236,75 +238,3 @@ def bar(count: int, largest: int, width: int = BAR_WIDTH) -> str:
     eighths = max(1, round(count * width * 8 / largest))
     full, rest = divmod(eighths, 8)
     return "█" * full + (BLOCKS[rest] if rest else "")
-
-
-def print_figures(console: Console, figures: Figures) -> None:
-    """Draw the figures in the terminal: bars, the grid, tables."""
-    from rich.markup import escape
-    from rich.table import Table
-
-    start, end = period_bounds(figures.period)
-    title = _("{n} calls from {start} to {end}").format(
-        n=figures.total_calls, start=start, end=end
-    )
-    console.print(f"[bold]{escape(title)}[/bold]\n")
-    by_reason = [(item.label, item.count) for item in figures.by_reason]
-    new = [(f"« {item.reason} »", item.count) for item in figures.new_reasons]
-    queries = [(f"« {query} »", count) for query, count in figures.unanswered]
-    console.print(_bar_table(Table, _("Calls by reason"), _("Reason"), by_reason), "")
-    title = _("Reasons not in the guide yet")
-    console.print(_bar_table(Table, title, _("Reason"), new), "")
-    console.print(_grid_table(Table, figures), "")
-    _print_follow_ups(console, figures)
-    volunteers = _bar_table(
-        Table, _("Calls by volunteer"), _("Volunteer"), figures.by_volunteer
-    )
-    console.print("", volunteers, "")
-    title = _("Questions the FAQ could not answer")
-    console.print(_bar_table(Table, title, _("Question"), queries))
-
-
-def _bar_table(
-    table_class: Any, title: str, column: str, rows: list[tuple[str, int]]
-) -> Any:
-    from rich.markup import escape
-
-    table = table_class(title=title, title_justify="left", show_edge=False)
-    table.add_column(column, overflow="fold")
-    table.add_column(_("Calls"), justify="right")
-    table.add_column("", no_wrap=True)
-    largest = max((count for _label, count in rows), default=0)
-    for label, count in rows:
-        table.add_row(escape(label), str(count), bar(count, largest))
-    if not rows:
-        table.add_row(_("none"), "", "")
-    return table
-
-
-def _grid_table(table_class: Any, figures: Figures) -> Any:
-    title = _("Calls by weekday and hour (busiest in bold)")
-    table = table_class(
-        title=title, title_justify="left", show_edge=False, pad_edge=False
-    )
-    hours = hours_shown(figures)
-    table.add_column("")
-    for hour in hours:
-        table.add_column(f"{hour}h", justify="right")
-    grid = figures.weekday_hour
-    largest = max(grid.values(), default=0)
-    for index, name in enumerate(weekday_names(), start=1):
-        cells = []
-        for hour in hours:
-            calls = grid.get((index, hour), 0)
-            text = str(calls) if calls else "·"
-            busy = largest and calls * 4 >= largest * 3
-            cells.append(f"[bold reverse]{text}[/]" if busy else text)
-        table.add_row(name, *cells)
-    return table
-
-
-def _print_follow_ups(console: Console, figures: Figures) -> None:
-    console.print(f"[bold]{_('Follow-ups')}[/bold]")
-    console.print(follow_up_summary(figures), markup=False)
-    for line in oldest_open_lines(figures):
-        console.print(f"  {line}", markup=False)
