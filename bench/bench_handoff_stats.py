@@ -104,12 +104,12 @@ def seed_workspace(root: Path, count: int) -> float:
 
 
 def on_terminal(argv: list[str]) -> list[str]:
-    """Return ``argv`` run as if on a terminal (Rich output, ``FORCE_COLOR``)."""
+    """Return ``argv`` run as if on a terminal (styled output, ``FORCE_COLOR``)."""
     return ["env", "FORCE_COLOR=1", *argv]
 
 
 def stats_argvs(roots: dict[int, Path]) -> dict[str, list[str]]:
-    """Return the stats commands: JSON at each size, text and Rich at the largest."""
+    """Return the stats commands: JSON at each size, plain and styled at the largest."""
     period = ("--since", "1000d")
     commands = {
         f"stats --json, {size:,} records": permanence_argv(
@@ -120,7 +120,7 @@ def stats_argvs(roots: dict[int, Path]) -> dict[str, list[str]]:
     largest = max(roots)
     table = permanence_argv("-w", str(roots[largest]), "stats", *period)
     commands[f"stats (piped text), {largest:,} records"] = table
-    commands[f"stats (terminal, Rich), {largest:,} records"] = on_terminal(table)
+    commands[f"stats (terminal, styled), {largest:,} records"] = on_terminal(table)
     return commands
 
 
@@ -132,7 +132,7 @@ def handoff_argvs(root: Path) -> dict[str, list[str]]:
     return {
         "handoff start": start,
         "handoff end --note": permanence_argv(*base, "end", *common, "--note", "RAS"),
-        "handoff start (terminal, Rich)": on_terminal(start),
+        "handoff start (terminal, styled)": on_terminal(start),
     }
 
 
@@ -191,7 +191,7 @@ def report(times: dict[str, float], sizes: list[int], handoff_size: int) -> None
 
 def _target(name: str) -> str:
     if "terminal" in name or name == "floor":
-        return ""  # for information: Rich's import, paid on a terminal only
+        return ""  # for information: styling on a terminal
     return "4x" if name.startswith("stats") else "2x"
 
 
