@@ -190,8 +190,8 @@ def report(times: dict[str, float], sizes: list[int], handoff_size: int) -> None
 
 
 def _target(name: str) -> str:
-    if "terminal" in name or name == "floor":
-        return ""  # for information: styling on a terminal
+    if name == "floor":
+        return ""
     return "4x" if name.startswith("stats") else "2x"
 
 
