@@ -47,8 +47,9 @@ def parse_email(text: str) -> str:
     try:
         checked = validate_email(text.strip(), check_deliverability=False)
     except EmailNotValidError as error:
-        message = _("'{value}' is not an e-mail address ({reason})")
-        raise ContactError(message.format(value=text, reason=error)) from error
+        # The library explains in English only: say what to type instead.
+        message = _("'{value}' is not an e-mail address: type it as name@example.org")
+        raise ContactError(message.format(value=text)) from error
     return str(checked.normalized)
 
 

@@ -24,6 +24,7 @@ from permanence.calls.recording import (
 )
 from permanence.calls.values import parse_date, parse_field, parse_yes_no
 from permanence.cli import output
+from permanence.cli.calls_render import short
 from permanence.i18n import _
 from permanence.knowledge import CallReason, ReasonField
 from permanence.settings import Settings
@@ -142,7 +143,7 @@ class Dialogue:
             return
         output.say(_("Answers that may help:"))
         for entry in entries:
-            first = " ".join(entry.answer.split())[:160]
+            first = short(" ".join(entry.answer.split()), 160)
             output.say(f"  • {entry.question}\n    {first}")
 
     def ask_fields(self, reason: CallReason) -> None:
@@ -203,7 +204,7 @@ class Dialogue:
                 state = " — " + _("open follow-up: {owner}").format(
                     owner=record.follow_up.owner
                 )
-            note = " ".join((record.note or record.answer).split())[:60]
+            note = short(" ".join((record.note or record.answer).split()), 60)
             output.say(f"  {record.time:%d/%m/%Y} {record.reason}{state} {note}")
 
     def ask_follow_up(self, reason: CallReason | None) -> None:
