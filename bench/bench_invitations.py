@@ -8,7 +8,10 @@ team's for that year. Three cases: *no change* (the files and history of a
 previous run are there and nothing changed: the files are left alone),
 *one shift moved* (that volunteer's file and the team's are rendered again,
 and ``shifts.yaml`` parsed again) and *first run* (no history, empty
-folder: everything is rendered with the icalendar library and written).
+folder: everything is rendered and written, reusing the calendar lines
+icalendar made in earlier runs); a fourth, *no local cache*, starts with
+no ``.permanence`` folder at all (icalendar imported and used, the YAML
+parsed). Children run with bytecode caching on, as an installed package.
 Prints the medians beside the floor, then how they grow from 10 to 100 to
 1,000 volunteers.
 """
@@ -34,8 +37,23 @@ from bench.timing import (
     print_table,
     run_once,
 )
+from permanence.invitations.state import STATE_FILE
 
 YEAR = ["--from", "2026-09-07", "--to", "2027-09-06"]
+
+
+def child_environment() -> dict[str, str]:
+    """Return the commands' environment: as installed, bytecode cached.
+
+    ``PYTHONDONTWRITEBYTECODE`` (set in some shells) would make every run
+    compile the package again.
+    """
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
+ENV = child_environment()
 
 
 def _invites(workspace: Path) -> list[str]:
@@ -54,7 +72,7 @@ def _dry_run(workspace: Path) -> list[str]:
 
 def _forget(workspace: Path) -> None:
     """Remove the invitations' history and files (a first run)."""
-    (workspace / ".permanence" / "invitations.json").unlink(missing_ok=True)
+    (workspace / ".permanence" / STATE_FILE).unlink(missing_ok=True)
     shutil.rmtree(workspace / "agendas", ignore_errors=True)
 
 
@@ -63,30 +81,61 @@ def first_run_median(workspace: Path, runs: int) -> float:
     samples = []
     for _ in range(runs):
         _forget(workspace)
-        samples.append(run_once(_invites(workspace), os.environ, workspace))
+        samples.append(run_once(_invites(workspace), ENV, workspace))
     return statistics.median(samples)
 
 
-def after_edit_median(workspace: Path, runs: int) -> float:
-    """Return the median time of ``invites`` just after moving one shift.
+def cold_median(workspace: Path, runs: int) -> float:
+    """Return the median time of ``invites`` with no local state folder at all.
 
-    Each run toggles the first shift between two times, so that one
-    volunteer's file and the team's are rewritten (and ``shifts.yaml``
-    parsed again), as after a coordinator's edit.
+    Nothing kept by an earlier run: no history, no files, and no cache of
+    the parsed ``shifts.yaml``, of the language or of the calendar lines
+    made by icalendar (which is then imported and used for all of them).
+    """
+    samples = []
+    for _ in range(runs):
+        shutil.rmtree(workspace / ".permanence", ignore_errors=True)
+        shutil.rmtree(workspace / "agendas", ignore_errors=True)
+        samples.append(run_once(_invites(workspace), ENV, workspace))
+    return statistics.median(samples)
+
+
+def interleaved_medians(workspace: Path, runs: int) -> dict[str, float]:
+    """Return the medians of the floor and of each ``invites`` case, interleaved.
+
+    Each round runs ``invites`` with nothing changed, ``send --dry-run``,
+    the floor, ``invites`` just after moving the first shift (toggled
+    between two times, so that one volunteer's file and the team's are
+    rewritten and ``shifts.yaml`` parsed again, as after a coordinator's
+    edit) and ``invites`` with no history and an empty folder: a slow
+    moment of a shared machine hits every case alike. The floor follows
+    runs that write nothing, as it did when measured on its own.
     """
     path = workspace / "shifts.yaml"
     original = path.read_text(encoding="utf-8")
     first_time = original.split('time: "', 1)[1].split('"', 1)[0]
     moved = original.replace(f'time: "{first_time}"', 'time: "07:00-08:00"', 1)
-    run_once(_invites(workspace), os.environ, workspace)
-    samples = []
+    invites = _invites(workspace)
+    cases = ("invites", "dry-run", "floor", "after edit", "first run")
+    samples: dict[str, list[float]] = {name: [] for name in cases}
     try:
-        for index in range(runs):
+        for index in range(runs + 2):  # two rounds of warm-up
+            times = [
+                run_once(invites, ENV, workspace),
+                run_once(_dry_run(workspace), ENV, workspace),
+                run_once(floor_argv(), ENV, workspace),
+            ]
             path.write_text(moved if index % 2 == 0 else original, encoding="utf-8")
-            samples.append(run_once(_invites(workspace), os.environ, workspace))
+            times.append(run_once(invites, ENV, workspace))
+            _forget(workspace)
+            times.append(run_once(invites, ENV, workspace))
+            if index >= 2:
+                for name, seconds in zip(cases, times, strict=True):
+                    samples[name].append(seconds)
     finally:
         path.write_text(original, encoding="utf-8")
-    return statistics.median(samples)
+        run_once(invites, ENV, workspace)
+    return {name: statistics.median(values) for name, values in samples.items()}
 
 
 def send_median(workspace: Path, runs: int) -> tuple[float, float, int]:
@@ -112,8 +161,8 @@ def send_median(workspace: Path, runs: int) -> tuple[float, float, int]:
         for _ in range(runs):
             _forget(workspace)
             server.clear()
-            first.append(run_once(argv, os.environ, workspace))
-            again.append(run_once(argv, os.environ, workspace))
+            first.append(run_once(argv, ENV, workspace))
+            again.append(run_once(argv, ENV, workspace))
         mails = len(server.messages)
     finally:
         server.stop()
@@ -140,20 +189,12 @@ def main(runs: int = 15) -> dict[str, float]:
     try:
         sizes = {n: generate_workspace(root / f"w{n}", n) for n in (10, 100, 1000)}
         main_ws = sizes[100]
-        commands = {
-            "floor": floor_argv(),
-            "invites": _invites(main_ws),
-            "dry-run": _dry_run(main_ws),
-        }
-        for argv in commands.values():  # fill the caches (language, schedule)
-            run_once(argv, os.environ, main_ws)
-        medians = median_times(commands, runs=runs, cwd=main_ws)
-        first = first_run_median(main_ws, runs)
-        medians["first run"] = first
-        edit = medians["after edit"] = after_edit_median(main_ws, runs)
+        medians = interleaved_medians(main_ws, runs)
+        first, edit = medians["first run"], medians["after edit"]
+        cold = medians["cold"] = cold_median(main_ws, max(3, runs // 3))
         sent, resent, mails = send_median(main_ws, 3)
         floor = medians["floor"]
-        run_once(_invites(main_ws), os.environ, main_ws)
+        run_once(_invites(main_ws), ENV, main_ws)
         events = _events(main_ws)
         print_table(
             f"invitations: 100 volunteers, a year of weekly shifts ({events:,} events)",
@@ -163,6 +204,7 @@ def main(runs: int = 15) -> dict[str, float]:
                 _row("schedule invites, no change", medians["invites"], floor, "≤ 4"),
                 _row("schedule invites, one shift moved", edit, floor, "≤ 4"),
                 _row("schedule invites, first run", first, floor, "≤ 4"),
+                _row("schedule invites, first run, no local cache", cold, floor, ""),
                 _row("schedule send --dry-run", medians["dry-run"], floor, ""),
                 _row(f"schedule send, first ({mails} mails)", sent, floor, ""),
                 _row("schedule send, nothing changed", resent, floor, ""),
@@ -171,9 +213,9 @@ def main(runs: int = 15) -> dict[str, float]:
         rows = []
         for count, workspace in sizes.items():
             argv = _invites(workspace)
-            run_once(argv, os.environ, workspace)
+            run_once(argv, ENV, workspace)
             warm = median_times(
-                {"invites": argv}, runs=max(3, runs // 3), cwd=workspace
+                {"invites": argv}, runs=max(3, runs // 3), env=ENV, cwd=workspace
             )
             cold = first_run_median(workspace, max(3, runs // 5))
             events = _events(workspace)

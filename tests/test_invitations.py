@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
@@ -11,6 +10,8 @@ from pathlib import Path
 import icalendar
 import pytest
 
+from permanence.invitations.state import read_history
+from permanence.workspace import Workspace
 from tests.conftest import Invoke
 from tests.invitations_fixtures import (
     PARIS,
@@ -173,16 +174,14 @@ def test_state_records_digest_and_sequence_per_uid(
     invoke: Invoke, workspace: Path, tmp_path: Path
 ) -> None:
     _invites(invoke, workspace, tmp_path / "out")
-    state = json.loads(
-        (workspace / ".permanence" / "invitations.json").read_text(encoding="utf-8")
-    )
-    issued, sent = state["events"]["jeudi.chloe@fil.example.org"]
+    history = read_history(Workspace(workspace))
+    issued, sent = history.events["jeudi.chloe@fil.example.org"]
     digest, sequence, cancelled, start, end = issued
     assert (sequence, cancelled) == (0, False)
     assert len(digest) == 20
     assert (start, end) == ("2026-03-12T14:00:00+01:00", "2026-03-12T17:00:00+01:00")
     assert sent is None  # writing files is not sending
-    assert "jeudi@fil.example.org" in state["team"]  # the team calendar's
+    assert "jeudi@fil.example.org" in history.team  # the team calendar's
 
 
 def test_missing_coordinator_is_a_clear_error(
@@ -295,11 +294,9 @@ def test_history_forgets_events_long_before_the_window(
     args = ["schedule", "invites", "-o", tmp_path / "later", "--from", "2028-01-01"]
     outcome = invoke(["-w", workspace, *args, "--to", "2028-12-31"])
     assert outcome.exit_code == 0, outcome.stderr
-    state = json.loads(
-        (workspace / ".permanence" / "invitations.json").read_text(encoding="utf-8")
-    )
-    assert list(state["events"]) == ["futur.alice@fil.example.org"]
-    assert list(state["team"]) == ["futur@fil.example.org"]
+    history = read_history(Workspace(workspace))
+    assert list(history.events) == ["futur.alice@fil.example.org"]
+    assert list(history.team) == ["futur@fil.example.org"]
 
 
 def test_shift_ids_with_dots_cancel_for_the_right_volunteer(

@@ -14,6 +14,7 @@ from pathlib import Path
 import icalendar
 import pytest
 
+from permanence.invitations.state import STATE_FILE
 from tests.conftest import Invoke
 from tests.invitations_fixtures import (
     SEND_WINDOW,
@@ -158,7 +159,7 @@ def test_dry_run_shows_and_sends_nothing(
         ("chloe", "REQUEST", 2),
     ]
     assert smtp_server.messages == []
-    state = workspace / ".permanence" / "invitations.json"
+    state = workspace / ".permanence" / STATE_FILE
     assert not state.exists()
     table = _send(invoke, workspace, "--dry-run")
     assert "alice@example.org" in table
@@ -208,7 +209,7 @@ def test_unreachable_server_exits_3_and_records_nothing(
     workspace = make_workspace(tmp_path / "w", smtp_block(free_port()))
     output = _send(invoke, workspace, code=3)
     assert "impossible de joindre le serveur de messagerie 127.0.0.1" in output
-    assert not (workspace / ".permanence" / "invitations.json").exists()
+    assert not (workspace / ".permanence" / STATE_FILE).exists()
 
 
 def test_missing_smtp_settings_exit_2(invoke: Invoke, tmp_path: Path) -> None:

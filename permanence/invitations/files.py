@@ -10,7 +10,8 @@ names only, no addresses), for a shared or subscribed calendar.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -22,6 +23,7 @@ from permanence.invitations.state import write_history
 from permanence.workspace import Workspace
 
 TEAM_FILE = "equipe.ics"
+LINES_CACHE = "ical-lines.pickle"
 CANCELLED_SUFFIX = "-annulations"
 
 
@@ -42,23 +44,27 @@ def write_invitations(
     """Write each volunteer's calendar, their cancellations and the team's.
 
     A file whose events, METHOD and time span are those it was last written
-    with (and whose size is unchanged) is left as it is, with its DTSTAMP.
+    with, and which nobody touched since (same size and modification time),
+    is left as it is, with its DTSTAMP.
     """
     _check_file_names(plan)
     folder.mkdir(parents=True, exist_ok=True)
+    folder = folder.resolve()
     history = plan.history
     written = []
-    for name, volunteer_id, method, chosen in _calendars(plan):
-        path = (folder / name).resolve()
-        key = _content_key(plan, method, chosen)
-        rewrite = not _is_current(path, history.files.get(str(path)), key)
-        if rewrite:
-            size = _write(path, plan, volunteer_id, method, chosen, stamp)
-            history.record_file(str(path), key, size)
-        written.append(WrittenFile(path, volunteer_id, len(chosen), method, rewrite))
-        for invitation in chosen:
-            history.issue(
-                invitation.event.uid, invitation.version, volunteer_id == TEAM
+    with _kept_lines(workspace):
+        for name, volunteer_id, method, chosen in _calendars(plan):
+            path = folder / name
+            key = _content_key(plan, method, chosen)
+            rewrite = not _is_current(path, history.files.get(str(path)), key)
+            if rewrite:
+                _write(path, plan, volunteer_id, method, chosen, stamp)
+                history.record_file(str(path), key, _file_stamp(path))
+            written.append(
+                WrittenFile(path, volunteer_id, len(chosen), method, rewrite)
+            )
+            history.issue_all(
+                [(i.event.uid, i.version) for i in chosen], volunteer_id == TEAM
             )
     for recipient in plan.recipients:
         if recipient.invitations:
@@ -68,6 +74,15 @@ def write_invitations(
     return written
 
 
+@contextmanager
+def _kept_lines(workspace: Workspace) -> Iterator[None]:
+    """Reuse the calendar lines made by earlier runs (see the iCalendar adapter)."""
+    from permanence.adapters.ical import kept_lines
+
+    with kept_lines(workspace.state_dir / "cache" / LINES_CACHE):
+        yield
+
+
 def _write(
     path: Path,
     plan: Plan,
@@ -75,7 +90,7 @@ def _write(
     method: str,
     chosen: list[Invitation],
     stamp: datetime,
-) -> int:
+) -> None:
     from permanence.adapters.ical import render_calendar
 
     title = plan.schedule.name if volunteer_id == TEAM else ""
@@ -83,7 +98,6 @@ def _write(
     zone, span = plan.schedule.timezone, (plan.window.start, plan.window.end)
     text = render_calendar(events, zone, method, stamp, name=title, span=span)
     path.write_bytes(text)
-    return len(text)
 
 
 def _content_key(plan: Plan, method: str, chosen: list[Invitation]) -> str:
@@ -95,12 +109,19 @@ def _content_key(plan: Plan, method: str, chosen: list[Invitation]) -> str:
 
 
 def _is_current(path: Path, recorded: list[str | int] | None, key: str) -> bool:
+    """Return True if ``path`` is as written last with ``key``, untouched since."""
     if recorded is None or recorded[0] != key:
         return False
     try:
-        return path.stat().st_size == recorded[1]
+        return _file_stamp(path) == recorded[1:]
     except OSError:
         return False
+
+
+def _file_stamp(path: Path) -> list[int]:
+    """Return a file's size and modification time: an edit changes either."""
+    stat = path.stat()
+    return [stat.st_size, stat.st_mtime_ns]
 
 
 def _calendars(plan: Plan) -> Iterable[tuple[str, str, str, list[Invitation]]]:

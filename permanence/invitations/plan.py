@@ -10,7 +10,7 @@ a cancellation (STATUS:CANCELLED, SEQUENCE + 1).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import Enum
@@ -127,11 +127,7 @@ def plan_invitations(
     recipients = {v.id: Recipient(v.id, v.name, v.email) for v in schedule.volunteers}
     team: list[Invitation] = []
     for shift in schedule.occurrences(window.start, window.end):
-        made = content.for_shift(shift)
-        team.append(made(None))
-        for volunteer_id in shift.volunteers:
-            recipient = recipients[volunteer_id]
-            recipient.invitations.append(made(recipient))
+        content.add_shift(shift, team, recipients)
     planned = {i.event.uid for i in team}
     planned.update(i.event.uid for r in recipients.values() for i in r.invitations)
     _add_cancellations(history, window, planned, recipients, content)
@@ -162,6 +158,8 @@ class _Content:
         self.names = {v.id: v.name for v in schedule.volunteers}
         self.attendees: dict[str, tuple[tuple[Contact, ...], str]] = {}
         self.summaries: dict[str, str] = {}
+        self.team_summaries: dict[tuple[str, tuple[str, ...]], str] = {}
+        self.iso_times: dict[tuple[datetime, datetime], tuple[str, str]] = {}
         self.reminders = schedule.reminders
         # What every event shares goes into each digest, computed once.
         shared = (self.description, self.url, self.organizer, self.reminders)
@@ -177,59 +175,94 @@ class _Content:
             self.summaries[label] = found
         return found
 
-    def for_shift(self, shift: Shift) -> Callable[[Recipient | None], Invitation]:
-        """Return a maker of invitations to ``shift`` (the team's for None)."""
-        times = (shift.start.isoformat(), shift.end.isoformat())
+    def add_shift(
+        self, shift: Shift, team: list[Invitation], recipients: dict[str, Recipient]
+    ) -> None:
+        """Add the team's invitation to ``shift`` and each of its volunteers'.
+
+        Run for every one of thousands of shifts: what the events of one
+        shift share (times, title, the start of the digested text) is
+        computed once, what a volunteer's share once per volunteer.
+        """
+        start, end = shift.start, shift.end
+        times = self.times(start, end)
         summary = self.summary(shift.label)
-        names = ", ".join(self.names.get(v, v) for v in shift.volunteers)
-        team_summary = summary
-        if names:
-            team_summary = _("{summary} ({names})").format(summary=summary, names=names)
-        shift_key = f"{times[0]}|{times[1]}|{self.shared}"
-        domain = self.history.domain
-
-        def make(recipient: Recipient | None) -> Invitation:
-            alarms: tuple[timedelta, ...]
-            attendees: tuple[Contact, ...]
-            if recipient is None:
-                uid = f"{shift.occurrence_id}@{domain}"  # see the module docstring
-                volunteer_id, title, alarms = TEAM, team_summary, ()
-                attendees, attendee_key = (), ""
-            else:
-                volunteer_id, title, alarms = recipient.id, summary, self.reminders
-                uid = f"{shift.occurrence_id}.{volunteer_id}@{domain}"
-                attendees, attendee_key = self._attendees(recipient)
-            key = f"{shift_key}|{title}|{attendee_key}|{bool(alarms)}".encode()
-            digest = sha1(key, usedforsecurity=False).hexdigest()[:20]
-            records = self.history.events if recipient else self.history.team
-            record = records.get(uid)
-            version = Version(digest, _sequence(record, digest), False, *times)
-            event = CalendarEvent(
-                uid,
-                shift.start,
-                shift.end,
-                title,
-                self.description,
-                self.url,
-                "",
-                self.organizer,
-                attendees,
-                alarms,
-                sequence=version.sequence,
+        shift_key = f"{times[0]}|{times[1]}|{self.shared}|"
+        occurrence, domain = shift.occurrence_id, self.history.domain
+        title = self.team_summary(summary, shift.volunteers)
+        uid = f"{occurrence}@{domain}"  # see the module docstring
+        key = f"{shift_key}{title}||False"
+        team.append(self._invitation(TEAM, uid, key, times, shift, title, ()))
+        prefix = f"{shift_key}{summary}|"
+        for volunteer_id in shift.volunteers:
+            recipient = recipients[volunteer_id]
+            attendees, suffix = self._attendees(recipient)
+            uid = f"{occurrence}.{volunteer_id}@{domain}"
+            recipient.invitations.append(
+                self._invitation(
+                    volunteer_id, uid, prefix + suffix, times, shift, summary, attendees
+                )
             )
-            change, previous = _compared_with_sent(record, digest)
-            return Invitation(volunteer_id, event, version, change, previous)
 
-        return make
+    def _invitation(
+        self,
+        volunteer_id: str,
+        uid: str,
+        key: str,
+        times: tuple[str, str],
+        shift: Shift,
+        title: str,
+        attendees: tuple[Contact, ...],
+    ) -> Invitation:
+        """Return one invitation: its digest and SEQUENCE, compared with history."""
+        digest = sha1(key.encode(), usedforsecurity=False).hexdigest()[:20]
+        records = self.history.events if volunteer_id else self.history.team
+        record = records.get(uid)
+        version = _version(record, digest, times)
+        change, previous = _compared_with_sent(record, digest)
+        event = CalendarEvent(
+            uid,
+            shift.start,
+            shift.end,
+            title,
+            self.description,
+            self.url,
+            "",
+            self.organizer,
+            attendees,
+            self.reminders if volunteer_id else (),
+            sequence=version.sequence,
+        )
+        return Invitation(volunteer_id, event, version, change, previous)
+
+    def times(self, start: datetime, end: datetime) -> tuple[str, str]:
+        """Return the ISO texts of a shift's times (shared by many shifts)."""
+        found = self.iso_times.get((start, end))
+        if found is None:
+            found = self.iso_times[start, end] = (start.isoformat(), end.isoformat())
+        return found
+
+    def team_summary(self, summary: str, volunteers: tuple[str, ...]) -> str:
+        """Return the team calendar's title: the summary and who is on duty."""
+        key = (summary, volunteers)
+        found = self.team_summaries.get(key)
+        if found is None:
+            found = summary
+            names = ", ".join(self.names.get(v, v) for v in volunteers)
+            if names:
+                found = _("{summary} ({names})").format(summary=summary, names=names)
+            self.team_summaries[key] = found
+        return found
 
     def _attendees(self, recipient: Recipient) -> tuple[tuple[Contact, ...], str]:
-        """Return the volunteer's ATTENDEE (none without email) and its digest key."""
+        """Return the volunteer's ATTENDEE (none without email) and digest suffix."""
         found = self.attendees.get(recipient.id)
         if found is None:
             contacts: tuple[Contact, ...] = ()
             if recipient.email:
                 contacts = (Contact(recipient.name, recipient.email),)
-            found = self.attendees[recipient.id] = (contacts, repr(contacts))
+            suffix = f"{contacts!r}|{bool(self.reminders)}"
+            found = self.attendees[recipient.id] = (contacts, suffix)
         return found
 
 
@@ -248,13 +281,18 @@ def _description(coordinator: Organizer, links: Mapping[str, str]) -> str:
     return "\n".join(lines)
 
 
-def _sequence(record: Record | None, digest: str) -> int:
-    """Keep the SEQUENCE of unchanged content; add one for any change."""
+def _version(record: Record | None, digest: str, times: tuple[str, str]) -> Version:
+    """Keep the SEQUENCE of unchanged content; add one for any change.
+
+    Unchanged content (the digest covers the times) keeps the recorded
+    version itself: most events of a run are unchanged.
+    """
     if record is None:
-        return 0
+        return Version(digest, 0, False, *times)
     issued = record.issued
-    same = issued.digest == digest and not issued.cancelled
-    return issued.sequence if same else issued.sequence + 1
+    if issued.digest == digest and not issued.cancelled:
+        return issued
+    return Version(digest, issued.sequence + 1, False, *times)
 
 
 def _compared_with_sent(

@@ -19,7 +19,6 @@ history of an earlier version (``invitations.json``) is read and replaced.
 
 from __future__ import annotations
 
-import json
 import marshal
 import os
 import sys
@@ -73,9 +72,14 @@ class History:
     people: dict[str, list[str]] = field(default_factory=dict)  # id -> name, email
     events: dict[str, Record] = field(default_factory=dict)  # volunteers' events
     team: dict[str, Record] = field(default_factory=dict)  # the team calendar's
-    # calendar file path -> [content key, size], to skip unchanged files
+    # calendar file path -> [content key, size, modification time], to skip
+    # files that would not change
     files: dict[str, list[str | int]] = field(default_factory=dict)
     changed: bool = False
+    # The records' plain form as read from the file, reused when saving.
+    read_as: dict[str, dict[str, Any]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def issue(self, uid: str, version: Version, team: bool = False) -> None:
         """Record that ``version`` was written or sent."""
@@ -84,6 +88,18 @@ class History:
         if record is None or record.issued != version:
             records[uid] = Record(version, record.sent if record else None)
             self.changed = True
+
+    def issue_all(self, versions: list[tuple[str, Version]], team: bool) -> None:
+        """Record that each ``(uid, version)`` was written (one calendar's)."""
+        records = self.team if team else self.events
+        for uid, version in versions:
+            record = records.get(uid)
+            if record is None:
+                records[uid] = Record(version)
+                self.changed = True
+            elif record.issued != version:
+                records[uid] = Record(version, record.sent)
+                self.changed = True
 
     def send(self, uid: str, version: Version) -> None:
         """Record that ``version`` was accepted by the mail server."""
@@ -96,9 +112,9 @@ class History:
             self.people[volunteer_id] = [name, email]
             self.changed = True
 
-    def record_file(self, path: str, key: str, size: int) -> None:
-        """Record what a calendar file was last written with."""
-        self.files[path] = [key, size]
+    def record_file(self, path: str, key: str, stamp: list[int]) -> None:
+        """Record what a calendar file was last written with, and its stamp."""
+        self.files[path] = [key, *stamp]
         self.changed = True
 
 
@@ -135,6 +151,8 @@ def _decode(data: bytes, path: Path) -> History:
 
 def _read_legacy(path: Path) -> History:
     """Return the history of a JSON state file of version 2, if there is one."""
+    import json
+
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -144,16 +162,41 @@ def _read_legacy(path: Path) -> History:
     if not isinstance(raw, dict) or raw.get("version") != 2:
         raise _other_version(path)
     try:
-        history = _history(raw)
+        history = _history(raw, legacy=True)
     except (ValueError, TypeError, KeyError) as error:
         raise _unreadable(path, error) from error
     history.changed = True  # to be saved in the current format
     return history
 
 
-def _history(raw: dict[str, Any]) -> History:
-    events, team = _records(raw["events"]), _records(raw["team"])
-    return History(raw["domain"], raw["people"], events, team, raw["files"])
+def _history(raw: dict[str, Any], legacy: bool = False) -> History:
+    shared: dict[str, str] | None = {} if legacy else None
+    events = _records(raw["events"], shared)
+    team = _records(raw["team"], shared)
+    history = History(raw["domain"], raw["people"], events, team, raw["files"])
+    if not legacy:
+        history.read_as = {"events": raw["events"], "team": raw["team"]}
+    return history
+
+
+def _records(raw: dict[str, Any], shared: dict[str, str] | None) -> dict[str, Record]:
+    """Return the records of their plain form (times made one object if shared)."""
+    if shared is not None:
+        raw = {
+            uid: tuple(_shared_times(v, shared) if v else v for v in record)
+            for uid, record in raw.items()
+        }
+    version = Version._make
+    return {
+        uid: Record(version(issued), version(sent) if sent else None)
+        for uid, (issued, sent) in raw.items()
+    }
+
+
+def _shared_times(version: list[Any], shared: dict[str, str]) -> list[Any]:
+    digest, sequence, cancelled, start, end = version
+    start, end = shared.setdefault(start, start), shared.setdefault(end, end)
+    return [digest, sequence, cancelled, start, end]
 
 
 def _unreadable(path: Path, error: object) -> UserInputError:
@@ -172,6 +215,8 @@ def _replay_journal(workspace: Workspace, history: History) -> None:
         lines = (workspace.state_dir / JOURNAL_FILE).read_text("utf-8").splitlines()
     except FileNotFoundError:
         return
+    import json
+
     for line in lines:
         try:
             entries = json.loads(line)
@@ -183,6 +228,8 @@ def _replay_journal(workspace: Workspace, history: History) -> None:
 
 def journal_sent(workspace: Workspace, sent: list[tuple[str, Version]]) -> None:
     """Append the versions of one accepted message to the journal, durably."""
+    import json
+
     path = workspace.ensure_state_dir() / JOURNAL_FILE
     with path.open("a", encoding="utf-8") as journal:
         journal.write(json.dumps(sent, separators=(",", ":")) + "\n")
@@ -208,9 +255,8 @@ def write_history(
     document = {
         "domain": history.domain,
         "people": history.people,
-        # Plain tuples: marshal writes no named tuples.
-        "events": {uid: _plain(record) for uid, record in history.events.items()},
-        "team": {uid: _plain(record) for uid, record in history.team.items()},
+        "events": _plain(history.events, history.read_as.get("events", {})),
+        "team": _plain(history.team, history.read_as.get("team", {})),
         "files": history.files,
     }
     body = marshal.dumps(document, 4)
@@ -221,9 +267,26 @@ def write_history(
     (folder / JOURNAL_FILE).unlink(missing_ok=True)
 
 
-def _plain(record: Record) -> tuple[tuple[Any, ...], tuple[Any, ...] | None]:
-    issued, sent = record
-    return tuple(issued), None if sent is None else tuple(sent)
+def _plain(records: dict[str, Record], read_as: dict[str, Any]) -> dict[str, Any]:
+    """Return the records as plain tuples, for marshal (no named tuples).
+
+    A record unchanged since it was read keeps the tuples it was read as.
+    Marshal writes an object met twice as a reference to the first: the
+    times of a shift, one object for all its events, are written once.
+    """
+    plain: dict[str, Any] = {}
+    for uid, record in records.items():
+        issued, sent = record
+        old = read_as.get(uid)
+        if old is not None and old[0] == issued and old[1] == sent:
+            plain[uid] = old
+            continue
+        first = tuple(issued)
+        if sent is None:
+            plain[uid] = (first, None)
+        else:
+            plain[uid] = (first, first if sent is issued else tuple(sent))
+    return plain
 
 
 def _recent(records: dict[str, Record], oldest: str) -> dict[str, Record]:

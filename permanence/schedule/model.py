@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import cached_property
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -240,18 +240,31 @@ def occurrences_of(
     """Yield the occurrences of ``rule`` starting on days in ``[start, end)``."""
     zone = schedule.zone
     closed = schedule.closed_days if rule.recurring else frozenset()
-    first, last = rule.hours.start, rule.hours.end
+    # Run for thousands of days: the times of day are made once per rule.
+    first_offset, first_time = _wall_clock(rule.hours.start, zone)
+    last_offset, last_time = _wall_clock(rule.hours.end, zone)
+    combine = datetime.combine
     for day in rule.days(start, end):
         if day in closed:
             continue
         yield Shift(
             occurrence_id(rule, day),
             rule.id,
-            local_datetime(day, first, zone),
-            local_datetime(day, last, zone),
+            combine(day + first_offset, first_time),
+            combine(day + last_offset, last_time),
             rule.volunteers,
             rule.label,
         )
+
+
+def _wall_clock(minutes: int, zone: ZoneInfo) -> tuple[timedelta, time]:
+    """Return the days to add and the time of day of ``minutes`` after midnight.
+
+    ``datetime.combine(day + days, time)`` is then ``local_datetime``.
+    """
+    days, minutes = divmod(minutes, MINUTES_PER_DAY)
+    hour, minute = divmod(minutes, 60)
+    return timedelta(days=days), time(hour, minute, tzinfo=zone)
 
 
 def occurrence_id(rule: ShiftRule, day: date) -> str:
@@ -262,7 +275,7 @@ def occurrence_id(rule: ShiftRule, day: date) -> str:
     """
     if not rule.recurring:
         return rule.id
-    return f"{rule.id}-{day.year:04d}{day.month:02d}{day.day:02d}"
+    return f"{rule.id}-{day.isoformat().replace('-', '')}"
 
 
 def local_datetime(day: date, minutes: int, zone: ZoneInfo) -> datetime:
