@@ -40,10 +40,27 @@ SMTP_KEYS = ("host", "port", "security", "user", "sender")
 PERSON_KEYS = ("name", "email")
 
 
+# The settings and the schedule both read shifts.yaml: one parse per
+# process, as long as the file does not change meanwhile.
+_parsed: dict[Path, tuple[tuple[int, int], LocatedDict]] = {}
+
+
 def load_document(path: Path) -> LocatedDict:
     """Return the whole ``shifts.yaml`` mapping (empty if the file is absent)."""
-    if not path.is_file():
+    try:
+        stat = path.stat()
+    except OSError:
         return LocatedDict()
+    stamp = (stat.st_mtime_ns, stat.st_size)
+    known = _parsed.get(path)
+    if known is not None and known[0] == stamp:
+        return known[1]
+    document = _read_document(path)
+    _parsed[path] = (stamp, document)
+    return document
+
+
+def _read_document(path: Path) -> LocatedDict:
     document = load_yaml_file(path)
     if document is None:
         return LocatedDict()
