@@ -102,7 +102,7 @@ def search(
 def _answer(index: Index, hit: Hit) -> Answer:
     document_id, path, question, _tags, body = index.record(hit.number)
     stems = highlight_stems(index, hit.terms)
-    stem_of = index.surface.get
+    stem_of = index.stem_of
     snippet = best_snippet(body, stems, stem_of)
     return Answer(
         id=document_id,

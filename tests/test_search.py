@@ -16,7 +16,14 @@ from permanence.search.store import (
     save_index,
     source_stamp,
 )
-from permanence.search.text import Analyzer, fold, spans, stem, words
+from permanence.search.text import (
+    Analyzer,
+    fold,
+    related_stems,
+    spans,
+    stem,
+    words,
+)
 
 DOCUMENTS = [
     Document(
@@ -106,6 +113,32 @@ def test_folded_feminine_participles_join_their_verb() -> None:
     assert stem(fold("isolées")) == stem("isolement")
 
 
+@pytest.mark.parametrize(
+    ("word", "relative"),
+    [
+        ("formés", "formation"),
+        ("adhère", "adhésion"),
+        ("inscrire", "inscription"),
+        ("supprimer", "suppression"),
+        ("réduire", "réduction"),
+        ("servent", "servir"),
+        ("gardons", "garder"),
+    ],
+)
+def test_related_stems_join_what_the_stemmer_leaves_apart(
+    word: str, relative: str
+) -> None:
+    first, second = stem(fold(word)), stem(fold(relative))
+    assert first != second
+    assert second in related_stems(first)
+    assert first in related_stems(second)
+
+
+def test_related_stems_keep_short_words_apart() -> None:
+    assert "ag" not in related_stems("agent")
+    assert "fr" not in related_stems("frat")
+
+
 def test_analyzer_remembers_the_stem_of_each_word() -> None:
     analyzer = Analyzer()
     analyzer.terms("Les reçus fiscaux")
@@ -180,6 +213,88 @@ def test_one_known_word_among_unknown_ones_is_not_enough(index: Index) -> None:
     assert top_ids(index, "cours de yoga dans la rue") == []
 
 
+def test_a_word_of_the_same_family_finds_the_entry() -> None:
+    documents = [
+        Document("formation", "f.md", "Les bénévoles sont-ils formés ?", (), "Oui."),
+        Document("inscription", "i.md", "Comment s'inscrire ?", (), "En ligne."),
+        Document("autre", "a.md", "Où est le local ?", (), "Rue des Tisserands."),
+    ]
+    small = index_from_bytes(build_index(documents, [], [], b""))
+    assert top_ids(small, "formation") == ["formation"]
+    assert top_ids(small, "inscription") == ["inscription"]
+
+
+MEDICAL = [
+    Document(
+        "accompagnement",
+        "a.md",
+        "Ma mère doit aller à l'hôpital, quelqu'un peut-il l'accompagner ?",
+        ("accompagnement",),
+        "Un bénévole l'accompagne et reste avec elle.",
+    ),
+    Document("horaires", "h.md", "Quels sont vos horaires ?", (), "Le mardi."),
+    Document("adresse", "d.md", "Où êtes-vous ?", (), "Rue des Tisserands."),
+    Document("don", "n.md", "Comment faire un don ?", (), "Par chèque."),
+]
+
+
+def test_a_word_the_knowledge_base_never_uses_does_not_hide_the_entry() -> None:
+    small = index_from_bytes(build_index(MEDICAL, [], [], b""))
+    # "malades" appears nowhere; the other words are all in one question.
+    assert top_ids(small, "vous accompagnez les malades à l'hôpital") == [
+        "accompagnement"
+    ]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "horaires de la piscine",  # one known word, one unknown
+        "accompagnement piscine yoga",  # as many unknown words as known
+        "hôpital vétérinaire pour chiens",  # the known word is not enough
+    ],
+)
+def test_unknown_words_still_count_when_few_words_match(query: str) -> None:
+    small = index_from_bytes(build_index(MEDICAL, [], [], b""))
+    assert top_ids(small, query) == []
+
+
+def test_a_synonym_phrase_is_found_with_its_words_in_another_order() -> None:
+    groups = [["adresse", "où êtes-vous"]]
+    documents = [
+        *MEDICAL[:2],
+        Document("locaux", "l.md", "Vos locaux", ("adresse",), ""),
+    ]
+    small = index_from_bytes(build_index(documents, groups, [], b""))
+    # Only stop words: without the phrase, nothing would be searched.
+    assert top_ids(small, "vous êtes où") == ["locaux"]
+    assert top_ids(small, "où êtes-vous") == ["locaux"]
+
+
+def test_a_synonym_counts_as_much_as_the_word_typed() -> None:
+    documents = [
+        Document("locaux", "l.md", "Où se trouvent vos locaux ?", ("adresse",), ""),
+        Document(
+            "coordonnees",
+            "c.md",
+            "J'ai changé d'adresse, que faire ?",
+            (),
+            "Donnez la nouvelle adresse au bénévole.",
+        ),
+        Document("rampe", "r.md", "Vos locaux sont-ils accessibles ?", (), ""),
+        Document("visite", "v.md", "Peut-on visiter les locaux ?", (), "Le mardi."),
+    ]
+    small = index_from_bytes(build_index(documents, [["adresse", "locaux"]], [], b""))
+    # "locaux" is common, "adresse" rare: the entry holding both in its
+    # question and tags comes first, though "locaux" alone would weigh less.
+    assert top_ids(small, "adresse")[0] == "locaux"
+
+
+def test_a_query_matched_only_in_a_body_is_answered(index: Index) -> None:
+    # Both words are in the body of one entry only: the whole query matches.
+    assert top_ids(index, "rue payante") == ["stationnement"]
+
+
 def test_filler_words_alone_find_nothing(index: Index) -> None:
     assert top_ids(index, "bonjour, je voudrais savoir") == []
 
@@ -197,6 +312,17 @@ def test_highlights_cover_the_matched_words_whatever_their_form(index: Index) ->
     text = "QUAND vais-je recevoir mon REÇU fiscal ?"
     found = [text[a:b] for a, b in highlight_spans(text, stems, index.surface.get)]
     assert found == ["REÇU", "fiscal"]
+
+
+def test_numbers_are_highlighted_without_storing_their_stems(index: Index) -> None:
+    assert "48" not in index.surface
+    assert index.stem_of("48") == "48"
+    assert index.stem_of("inconnu") is None
+    text = "Le reçu arrive dans les 48 heures."
+    found = [
+        text[a:b] for a, b in highlight_spans(text, frozenset({"48"}), index.stem_of)
+    ]
+    assert found == ["48"]
 
 
 def test_snippet_is_the_passage_with_the_matched_words(index: Index) -> None:

@@ -22,7 +22,7 @@ from typing import NamedTuple
 from permanence.search.text import Analyzer
 
 FIELDS = ("question", "tags", "body")
-FORMAT_VERSION = 7
+FORMAT_VERSION = 8
 MAGIC = b"permfaq\0"
 HEADER = struct.Struct("<8sIQ")  # magic, format version, header length
 GROUP_PREFIX = "~"
@@ -77,21 +77,30 @@ class _Phrases:
                 key = " ".join(word for word, _ in keys)
                 if key:
                     self.by_key[key] = (*self.by_key.get(key, ()), term)
+                    stems.update(word for word, informative in keys if informative)
                 if len(keys) > 1:
                     bag = bag_key([word for word, _ in keys])
                     self.by_bag[bag] = (*self.by_bag.get(bag, ()), term)
-                    stems.update(word for word, informative in keys if informative)
             self.members[term] = tuple(sorted(stems))
         self.longest = max((key.count(" ") + 1 for key in self.by_key), default=0)
+        # The words of the phrases of several words.
+        self.linking = {word for bag in self.by_bag for word in bag.split(" ")}
 
     def group_terms(self, keys: Sequence[str]) -> list[str]:
         """Return the group terms of every phrase found in ``keys``."""
         found: list[str] = []
-        for start in range(len(keys)):
-            for size in range(1, min(self.longest, len(keys) - start) + 1):
-                window = keys[start : start + size]
-                found += self.by_key.get(" ".join(window), ()) or (
-                    self.by_bag.get(bag_key(window), ()) if size > 1 else ()
+        linking = self.linking
+        for start, key in enumerate(keys):
+            found += self.by_key.get(key, ())
+            # A longer phrase can only start and go on with its own words.
+            if key not in linking:
+                continue
+            for end in range(start + 2, min(start + self.longest, len(keys)) + 1):
+                if keys[end - 1] not in linking:
+                    break
+                window = keys[start:end]
+                found += self.by_key.get(" ".join(window), ()) or self.by_bag.get(
+                    bag_key(window), ()
                 )
         return found
 
@@ -185,7 +194,10 @@ def _serialise(
         "count": len(records),
         "offsets": offsets.tobytes(),
         "vocabulary": vocabulary,
-        "surface": analyzer.stems,
+        # A number is its own stem: not kept (thousands in a big FAQ).
+        "surface": {
+            word: stem for word, stem in analyzer.stems.items() if not word.isdigit()
+        },
         "phrases": phrases.by_key,
         "bags": phrases.by_bag,
         "longest": phrases.longest,

