@@ -95,3 +95,16 @@ def test_command_map_matches_what_the_modules_register() -> None:
         for name in module_commands(module)
     }
     assert registered == COMMANDS
+
+
+def test_every_command_has_a_summary_in_the_root_help(
+    invoke: Invoke, tmp_path: Path
+) -> None:
+    from permanence.cli.app import COMMANDS
+    from permanence.cli.summaries import SUMMARIES
+
+    assert set(SUMMARIES) == set(COMMANDS)
+    outcome = invoke(["-w", tmp_path, "--help"])
+    assert (
+        "  faq        Trouver la réponse à la question d'un appelant." in outcome.stdout
+    )

@@ -43,6 +43,16 @@ class RootGroup(TyperGroup):
     def list_commands(self, ctx: Any) -> list[str]:
         return sorted(set(super().list_commands(ctx)) | set(COMMANDS))
 
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        from permanence.cli.summaries import SUMMARIES
+
+        rows = [
+            (name, _(SUMMARIES[name]) if name in SUMMARIES else "")
+            for name in self.list_commands(ctx)
+        ]
+        with formatter.section(_("Commands")):
+            formatter.write_dl(rows)
+
     def get_command(self, ctx: Any, name: str) -> Any:
         command = super().get_command(ctx, name)
         if command is None and name in COMMANDS:
