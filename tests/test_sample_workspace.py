@@ -17,21 +17,12 @@ from permanence.knowledge import (
     load_guide,
     reasons,
 )
+from permanence.knowledge_pages import FIELD_KINDS
 from tests.conftest import Invoke
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SNAKE_CASE = re.compile(r"^[a-z][a-z0-9_]*$")
 FAQ_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-FIELD_KINDS = (
-    "text",
-    "long_text",
-    "date",
-    "phone",
-    "email",
-    "number",
-    "choice",
-    "yes_no",
-)
 DOMAIN = "fil-solidaire.example.org"
 
 # The eight topics callers ask about, each answered under its own reason.
