@@ -32,7 +32,7 @@ from permanence.workspace import Workspace
 if TYPE_CHECKING:
     from datetime import datetime
 
-CACHE_FILE = Path("cache") / "faq-index.bin"
+CACHE_FILE = "faq-index.bin"
 UNANSWERED_FILE = "unanswered.jsonl"
 SYNONYMS_FILE = "synonyms.yaml"
 EMAIL = re.compile(r"\S+@\S+")
@@ -127,7 +127,7 @@ def current_index(workspace: Workspace) -> tuple[Index, bool]:
     stamp = source_stamp([workspace.faq_dir, workspace.guide_dir], [synonyms])
     # The problems kept in the index are worded in the interface language.
     stamp += current_language().encode()
-    cache = workspace.state_dir / CACHE_FILE
+    cache = workspace.cache_file(CACHE_FILE)
     index = open_index(cache, stamp)
     if index is not None:
         return index, False

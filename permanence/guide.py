@@ -16,7 +16,7 @@ def load(workspace: Workspace) -> Loaded[GuidePage]:
 
     guide_dir = workspace.require_dir(workspace.guide_dir)
     stamp = files_stamp([guide_dir], [])
-    cache_file = workspace.state_dir / "cache" / "guide.pickle"
+    cache_file = workspace.cache_file("guide.pickle")
     return load_cached(cache_file, stamp, lambda: load_guide(guide_dir))
 
 

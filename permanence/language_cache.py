@@ -22,7 +22,7 @@ def workspace_language(workspace: Workspace) -> str | None:
     except OSError:
         return None
     stamp = f"{stat.st_mtime_ns} {stat.st_size}"
-    cache = workspace.state_dir / "cache" / CACHE_NAME
+    cache = workspace.cache_file(CACHE_NAME)
     with contextlib.suppress(OSError, ValueError):
         cached_stamp, cached = cache.read_text(encoding="utf-8").split("\n")[:2]
         if cached_stamp == stamp:

@@ -97,5 +97,5 @@ def workspace_settings(workspace: Workspace) -> Settings:
     from permanence.adapters.filecache import files_stamp, load_cached
 
     stamp = files_stamp([], [workspace.shifts_file])
-    cache_file = workspace.state_dir / "cache" / "settings.pickle"
+    cache_file = workspace.cache_file("settings.pickle")
     return load_cached(cache_file, stamp, lambda: load_settings(workspace.shifts_file))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 from typing import NamedTuple
@@ -37,12 +38,27 @@ class Workspace(NamedTuple):
         return self.root / STATE_DIR
 
     def ensure_state_dir(self) -> Path:
-        """Create the local state folder (and its ``.gitignore``) if needed."""
+        """Create the local state folder (and its ``.gitignore``) if needed.
+
+        The ``.gitignore`` keeps callers' details out of the association's
+        repository even where the workspace's own one forgets the folder.
+        """
         state = self.state_dir
-        if not state.is_dir():
+        marker = state / ".gitignore"
+        if not marker.exists():
             state.mkdir(parents=True, exist_ok=True)
-            (state / ".gitignore").write_text("*\n", encoding="utf-8")
+            marker.write_text("*\n", encoding="utf-8")
         return state
+
+    def cache_file(self, name: str) -> Path:
+        """Return the path of the cache file ``name`` in the state folder.
+
+        A workspace that cannot be written to still works, only slower: the
+        caller's attempt to write the cache fails quietly.
+        """
+        with contextlib.suppress(OSError):
+            self.ensure_state_dir()
+        return self.state_dir / "cache" / name
 
     def require_dir(self, path: Path) -> Path:
         """Return ``path``, or raise a clear error if the folder is missing."""

@@ -93,3 +93,12 @@ def test_a_key_written_twice_is_reported_where_it_repeats(tmp_path: Path) -> Non
     problem = caught.value.problems[0]
     assert (problem.line, problem.column) == (4, 3)
     assert problem.message == "« name » est écrit deux fois ici : n'en gardez qu'un"
+
+
+def test_state_folder_ignores_itself_whoever_creates_it(sample_workspace: Path) -> None:
+    from permanence.workspace import Workspace
+
+    workspace = Workspace(sample_workspace)
+    cache = workspace.cache_file("example.pickle")
+    assert cache.parent.parent == workspace.state_dir
+    assert (workspace.state_dir / ".gitignore").read_text(encoding="utf-8") == "*\n"

@@ -79,7 +79,7 @@ def _kept_lines(workspace: Workspace) -> Iterator[None]:
     """Reuse the calendar lines made by earlier runs (see the iCalendar adapter)."""
     from permanence.adapters.ical import kept_lines
 
-    with kept_lines(workspace.state_dir / "cache" / LINES_CACHE):
+    with kept_lines(workspace.cache_file(LINES_CACHE)):
         yield
 
 

@@ -27,7 +27,7 @@ CACHE_FORMAT = 1
 
 def cache_file(workspace: Workspace) -> Path:
     """Return where the workspace's parsed schedule is cached."""
-    return workspace.state_dir / "cache" / CACHE_NAME
+    return workspace.cache_file(CACHE_NAME)
 
 
 def load_schedule(workspace: Workspace, use_cache: bool = True) -> Schedule:
