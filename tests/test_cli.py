@@ -108,3 +108,27 @@ def test_every_command_has_a_summary_in_the_root_help(
     assert (
         "  faq        Trouver la réponse à la question d'un appelant." in outcome.stdout
     )
+
+
+def test_a_reader_that_stops_early_gets_no_error(sample_workspace: Path) -> None:
+    import subprocess
+    import sys
+
+    # An answer larger than a pipe's buffer, so that writing it must block.
+    long_answer = "Une réponse très détaillée sur la braderie.\n" * 4000
+    (sample_workspace / "faq" / "braderie-longue.md").write_text(
+        "---\nquestion: Braderie en détail ?\ntags: [braderie]\n---\n" + long_answer,
+        encoding="utf-8",
+    )
+    argv = [sys.executable, "-m", "permanence", "-w", str(sample_workspace)]
+    process = subprocess.Popen(
+        [*argv, "faq", "braderie", "détail"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None
+    process.stdout.readline()
+    process.stdout.close()  # like `| head -1`
+    _, errors = process.communicate(timeout=60)
+    assert process.returncode == 0
+    assert errors.decode() == ""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -67,6 +68,12 @@ class RootGroup(TyperGroup):
         except PermanenceError as error:
             report_error(error)
             sys.exit(error.exit_code)
+        except BrokenPipeError:
+            # The reader went away (``permanence faq … | head``): stop quietly.
+            # https://docs.python.org/3/library/signal.html#note-on-sigpipe
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            sys.exit(ExitCode.OK)
         except KeyboardInterrupt:
             _stderr(_("Interrupted: nothing was saved after the last confirmation."))
             sys.exit(ExitCode.INTERRUPTED)
