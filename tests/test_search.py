@@ -328,7 +328,20 @@ def test_numbers_are_highlighted_without_storing_their_stems(index: Index) -> No
 def test_snippet_is_the_passage_with_the_matched_words(index: Index) -> None:
     body = "Bienvenue. Le parking est fermé le dimanche. Merci de votre visite."
     snippet = best_snippet(body, frozenset({"parking"}), index.surface.get)
-    assert snippet.startswith("Le parking est fermé le dimanche.")
+    # The ellipsis says the answer starts earlier.
+    assert snippet.startswith("… Le parking est fermé le dimanche.")
+
+
+def test_snippet_keeps_a_sentence_wrapped_over_lines(index: Index) -> None:
+    body = "Bienvenue.\nLe parking est fermé\nle dimanche.\n\n- Merci."
+    snippet = best_snippet(body, frozenset({"parking"}), index.surface.get)
+    assert snippet.startswith("… Le parking est fermé le dimanche.")
+
+
+def test_snippet_from_the_first_sentence_has_no_ellipsis(index: Index) -> None:
+    body = "Le parking est fermé le dimanche. Merci de votre visite."
+    snippet = best_snippet(body, frozenset({"parking"}), index.surface.get)
+    assert snippet.startswith("Le parking")
 
 
 # --- store --------------------------------------------------------------------

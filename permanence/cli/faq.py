@@ -110,15 +110,14 @@ def _answer_json(answer: Answer) -> dict[str, object]:
 
 
 def _show_answers(answers: list[Answer]) -> None:
-    from permanence.cli.plain import highlighted, print_highlighted, styled
+    from permanence.cli.plain import print_highlighted, styled
 
     for rank, answer in enumerate(answers, start=1):
         if rank > 1:
             print()
-        number = f"{rank}. "
-        print(styled(number, bold=True), end="")
-        question = highlighted(answer.question, answer.question_spans)
-        print(styled(question, bold=True) if question == answer.question else question)
+        print_highlighted(
+            answer.question, answer.question_spans, first=f"{rank}. ", bold=True
+        )
         print(styled(f"   {answer.id} \u2014 {answer.path}", dim=True))
         if rank == 1:
             print_highlighted(answer.answer, answer.answer_spans)

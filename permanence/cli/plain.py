@@ -102,10 +102,26 @@ def joined_paragraphs(markdown: str) -> str:
     return re.sub(r"(?<=\S)\n(?=[^\s\-*#>|\d])", " ", markdown)
 
 
-def print_highlighted(text: str, spans: Sequence[Span], indent: str = "") -> None:
-    """Print markdown ``text`` wrapped to the terminal, ``spans`` highlighted."""
+def print_highlighted(
+    text: str,
+    spans: Sequence[Span],
+    first: str = "",
+    bold: bool = False,
+) -> None:
+    """Print markdown ``text`` wrapped to the terminal, ``spans`` highlighted.
+
+    ``first`` starts the first line (a number) and indents the others;
+    ``bold`` makes the text bold where it is not highlighted.
+    """
     import shutil
 
+    indent = " " * len(first)
     width = max(20, shutil.get_terminal_size().columns - len(indent))
-    for offset, line in wrapped_lines(joined_paragraphs(text), width):
-        print(indent + highlighted(line, spans, offset))
+    for number, (offset, line) in enumerate(
+        wrapped_lines(joined_paragraphs(text), width)
+    ):
+        marked = highlighted(line, spans, offset)
+        if bold and marked == line:
+            marked = styled(line, bold=True)
+        start = styled(first, bold=True) if number == 0 and first else indent
+        print(start + marked)

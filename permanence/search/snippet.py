@@ -11,7 +11,9 @@ Span = tuple[int, int]
 SNIPPET_LENGTH = 240
 MARKUP = re.compile(r"[*_`#>|]+|^\s*[-+]\s+", re.MULTILINE)
 SPACES = re.compile(r"\s+")
-SENTENCE_END = re.compile(r"(?<=[.!?:;])\s+|\n+")
+# A sentence ends at its punctuation, a blank line or a list item; a single
+# line break is only the way the markdown file was wrapped.
+SENTENCE_END = re.compile(r"(?<=[.!?:;])\s+|\n\s*\n|\n(?=\s*(?:[-*+]|\d+\.)\s)")
 
 
 def plain_text(markdown: str) -> str:
@@ -49,4 +51,4 @@ def best_snippet(
             break
     if len(chosen) > SNIPPET_LENGTH:
         chosen = chosen[:SNIPPET_LENGTH].rsplit(" ", 1)[0] + " …"
-    return chosen
+    return f"… {chosen}" if best_start > 0 else chosen
