@@ -20,6 +20,7 @@ def main(names: list[str]) -> None:
     for name in chosen:
         print(f"\n## {name}")
         module = importlib.import_module(f"bench.{name}")
+        sys.argv = [str(BENCH / f"{name}.py")]  # each runs with its defaults
         module.main()
 
 
