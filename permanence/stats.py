@@ -373,15 +373,6 @@ def _most_first(items: Iterable[tuple[str, int]]) -> list[tuple[str, int]]:
     return sorted(items, key=lambda item: (-item[1], item[0].casefold()))
 
 
-def busiest_slots(
-    weekday_hour: Mapping[tuple[int, int], int], count: int = 3
-) -> list[tuple[int, int, int]]:
-    """Return the ``count`` busiest (weekday, hour, calls), busiest first."""
-    slots = [(day, hour, calls) for (day, hour), calls in weekday_hour.items()]
-    slots.sort(key=lambda slot: (-slot[2], slot[0], slot[1]))
-    return [slot for slot in slots if slot[2] > 0][:count]
-
-
 def collect_figures(
     workspace: Workspace, period: Period, zone: ZoneInfo, now: datetime
 ) -> Figures:

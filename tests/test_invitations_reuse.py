@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import pickle
 import subprocess
@@ -16,7 +15,6 @@ import pytest
 from permanence.adapters.ical import _stamp_line, kept_lines, render_calendar
 from permanence.invitations.files import LINES_CACHE
 from permanence.invitations.state import (
-    LEGACY_STATE_FILE,
     STATE_FILE,
     read_history,
 )
@@ -94,34 +92,6 @@ def test_a_damaged_history_is_a_clear_error(
     outcome = invoke(["-w", workspace, *args])
     assert outcome.exit_code == 2
     assert STATE_FILE in outcome.stderr
-
-
-def test_a_json_history_of_the_previous_version_is_kept(
-    invoke: Invoke, workspace: Path, tmp_path: Path
-) -> None:
-    uid = "jeudi.chloe@fil.example.org"
-    _invites(invoke, workspace, tmp_path / "first")
-    history = read_history(Workspace(workspace))
-    issued = history.events[uid].issued._replace(sequence=4)
-    legacy = {
-        "version": 2,
-        "domain": history.domain,
-        "people": history.people,
-        "events": {uid: [list(issued), list(issued)]},
-        "team": {},
-        "files": {},
-    }
-    state_dir = workspace / ".permanence"
-    (state_dir / STATE_FILE).unlink()
-    (state_dir / LEGACY_STATE_FILE).write_text(json.dumps(legacy), encoding="utf-8")
-    _invites(invoke, workspace, tmp_path / "second")
-    calendar = (tmp_path / "second" / "chloe.ics").read_bytes()
-    events = icalendar.Calendar.from_ical(calendar).walk("VEVENT")
-    assert {str(e["UID"]): e["SEQUENCE"] for e in events}[uid] == 4
-    assert not (state_dir / LEGACY_STATE_FILE).exists()
-    record = read_history(Workspace(workspace)).events[uid]
-    assert record.issued.sequence == 4
-    assert record.sent == issued
 
 
 FIRST_RUN_CHECK = """

@@ -120,8 +120,8 @@ def test_moving_a_shift_bumps_only_its_sequence(
     history = History()
     first = plan_invitations(_schedule(shifts), SETTINGS, window, history)
     for recipient in first.recipients:
-        for invitation in recipient.invitations:
-            history.issue(invitation.event.uid, invitation.version)
+        issued = [(i.event.uid, i.version) for i in recipient.invitations]
+        history.issue_all(issued, team=False)
     offset, start, length, volunteers = shifts[0]
     moved = [(offset, start + delay, length, volunteers), *shifts[1:]]
     second = plan_invitations(_schedule(moved), SETTINGS, window, history)

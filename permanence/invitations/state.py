@@ -13,8 +13,7 @@ Team-calendar events are recorded too. A year of weekly shifts for 1,000
 volunteers is 100,000 records, read and written on every run: the file is
 ``marshal`` data (plain strings, numbers and tuples; no code is loaded
 from it), whose reader is several times faster than JSON's, after a header
-line carrying a checksum of the data, and it is written atomically. A
-history of an earlier version (``invitations.json``) is read and replaced.
+line carrying a checksum of the data, and it is written atomically.
 """
 
 from __future__ import annotations
@@ -36,7 +35,6 @@ from permanence.i18n import _
 from permanence.workspace import Workspace
 
 STATE_FILE = "invitations.history"
-LEGACY_STATE_FILE = "invitations.json"  # version 2, JSON
 # Each message accepted by the mail server is appended here at once, so
 # that a run killed midway still knows what it sent; merged on reading.
 JOURNAL_FILE = "invitations.journal"
@@ -81,14 +79,6 @@ class History:
         default_factory=dict, repr=False, compare=False
     )
 
-    def issue(self, uid: str, version: Version, team: bool = False) -> None:
-        """Record that ``version`` was written or sent."""
-        records = self.team if team else self.events
-        record = records.get(uid)
-        if record is None or record.issued != version:
-            records[uid] = Record(version, record.sent if record else None)
-            self.changed = True
-
     def issue_all(self, versions: list[tuple[str, Version]], team: bool) -> None:
         """Record that each ``(uid, version)`` was written (one calendar's)."""
         records = self.team if team else self.events
@@ -124,7 +114,7 @@ def read_history(workspace: Workspace) -> History:
     try:
         history = _decode(path.read_bytes(), path)
     except FileNotFoundError:
-        history = _read_legacy(workspace.state_dir / LEGACY_STATE_FILE)
+        history = History()
     except OSError as error:
         raise _unreadable(path, error) from error
     _replay_journal(workspace, history)
@@ -149,54 +139,21 @@ def _decode(data: bytes, path: Path) -> History:
         raise _unreadable(path, error) from error
 
 
-def _read_legacy(path: Path) -> History:
-    """Return the history of a JSON state file of version 2, if there is one."""
-    import json
-
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return History()
-    except (OSError, ValueError) as error:
-        raise _unreadable(path, error) from error
-    if not isinstance(raw, dict) or raw.get("version") != 2:
-        raise _other_version(path)
-    try:
-        history = _history(raw, legacy=True)
-    except (ValueError, TypeError, KeyError) as error:
-        raise _unreadable(path, error) from error
-    history.changed = True  # to be saved in the current format
-    return history
-
-
-def _history(raw: dict[str, Any], legacy: bool = False) -> History:
-    shared: dict[str, str] | None = {} if legacy else None
-    events = _records(raw["events"], shared)
-    team = _records(raw["team"], shared)
+def _history(raw: dict[str, Any]) -> History:
+    events = _records(raw["events"])
+    team = _records(raw["team"])
     history = History(raw["domain"], raw["people"], events, team, raw["files"])
-    if not legacy:
-        history.read_as = {"events": raw["events"], "team": raw["team"]}
+    history.read_as = {"events": raw["events"], "team": raw["team"]}
     return history
 
 
-def _records(raw: dict[str, Any], shared: dict[str, str] | None) -> dict[str, Record]:
-    """Return the records of their plain form (times made one object if shared)."""
-    if shared is not None:
-        raw = {
-            uid: tuple(_shared_times(v, shared) if v else v for v in record)
-            for uid, record in raw.items()
-        }
+def _records(raw: dict[str, Any]) -> dict[str, Record]:
+    """Return the records of their plain form."""
     version = Version._make
     return {
         uid: Record(version(issued), version(sent) if sent else None)
         for uid, (issued, sent) in raw.items()
     }
-
-
-def _shared_times(version: list[Any], shared: dict[str, str]) -> list[Any]:
-    digest, sequence, cancelled, start, end = version
-    start, end = shared.setdefault(start, start), shared.setdefault(end, end)
-    return [digest, sequence, cancelled, start, end]
 
 
 def _unreadable(path: Path, error: object) -> UserInputError:
@@ -263,7 +220,6 @@ def write_history(
     header = STATE_HEADER % (STATE_VERSION, zlib.crc32(body))
     temporary.write_bytes(header + body)
     os.replace(temporary, target)
-    (folder / LEGACY_STATE_FILE).unlink(missing_ok=True)
     (folder / JOURNAL_FILE).unlink(missing_ok=True)
 
 
