@@ -132,3 +132,14 @@ def test_a_reader_that_stops_early_gets_no_error(sample_workspace: Path) -> None
     _, errors = process.communicate(timeout=60)
     assert process.returncode == 0
     assert errors.decode() == ""
+
+
+def test_an_unusable_output_path_is_exit_2_naming_it(
+    invoke: Invoke, sample_workspace: Path, tmp_path: Path
+) -> None:
+    target = tmp_path / "missing-folder" / "rapport.html"
+    outcome = invoke(["-w", sample_workspace, "stats", "--html", target])
+    assert outcome.exit_code == 2
+    assert f"{target} :" in outcome.stderr
+    assert "vérifiez le chemin" in outcome.stderr
+    assert "Traceback" not in outcome.stderr

@@ -82,6 +82,9 @@ class RootGroup(TyperGroup):
         except Exception as error:
             if context.options.debug or _is_click_error(error):
                 raise
+            if isinstance(error, OSError) and error.filename is not None:
+                report_path_error(error)
+                sys.exit(ExitCode.BAD_INPUT)
             message = _(
                 "Unexpected error ({kind}: {error}). "
                 "Rerun with --debug to see the details, and report it."
@@ -114,6 +117,14 @@ def report_error(error: PermanenceError) -> None:
             _stderr(f"  {problem}")
     else:
         _stderr(_("Error: {message}").format(message=error.message))
+
+
+def report_path_error(error: OSError) -> None:
+    """Say which path (given by the user, or the workspace's) cannot be used."""
+    message = _("{path}: {reason}; check the path and its permissions")
+    reason = error.strerror or type(error).__name__
+    text = message.format(path=error.filename, reason=reason)
+    _stderr(_("Error: {message}").format(message=text))
 
 
 def _show_version(value: bool) -> None:
