@@ -19,12 +19,18 @@ from permanence.i18n import _, current_language
 from permanence.search.index import StoredProblem
 from permanence.search.rank import Hit, analyse_query, highlight_stems, rank
 from permanence.search.snippet import Span, best_snippet, highlight_spans
+from permanence.search.stamp import (
+    INDEX_FILE,
+    SYNONYMS_FILE,
+    from_background,
+    index_sources,
+    source_stamp,
+)
 from permanence.search.store import (
     Index,
     index_from_bytes,
     open_index,
     save_index,
-    source_stamp,
 )
 from permanence.search.text import WORD, fold, words
 from permanence.workspace import Workspace
@@ -32,9 +38,7 @@ from permanence.workspace import Workspace
 if TYPE_CHECKING:
     from datetime import datetime
 
-CACHE_FILE = "faq-index.bin"
 UNANSWERED_FILE = "unanswered.jsonl"
-SYNONYMS_FILE = "synonyms.yaml"
 EMAIL = re.compile(r"\S+@\S+")
 PHONE = re.compile(r"\+?\d[\d .-]{6,}\d")
 MASK = "…"
@@ -123,17 +127,17 @@ def _problem(stored: StoredProblem) -> Problem:
 
 def current_index(workspace: Workspace) -> tuple[Index, bool]:
     """Return the up-to-date index and whether it had to be rebuilt."""
-    synonyms = workspace.faq_dir / SYNONYMS_FILE
-    stamp = source_stamp([workspace.faq_dir, workspace.guide_dir], [synonyms])
+    sources = index_sources(workspace)
+    stamp = from_background(sources) or source_stamp(sources)
     # The problems kept in the index are worded in the interface language.
     stamp += current_language().encode()
-    cache = workspace.cache_file(CACHE_FILE)
+    cache = workspace.cache_file(INDEX_FILE)
     index = open_index(cache, stamp)
     if index is not None:
         return index, False
     from permanence.search.sources import index_blob
 
-    blob = index_blob(workspace, synonyms, stamp)
+    blob = index_blob(workspace, workspace.faq_dir / SYNONYMS_FILE, stamp)
     try:
         workspace.ensure_state_dir()
     except OSError:

@@ -74,13 +74,13 @@ def invoke() -> Invoke:
     """
 
     def run(args: Sequence[str], input: str | None = None, lang: str = "fr") -> Outcome:
-        from permanence.cli.main import choose_language
+        from permanence.cli.main import choose_language, find_given_workspace
 
         args = [str(arg) for arg in args]
         env = {"LANG": f"{lang}_{lang.upper()}.UTF-8"}
         runner = CliRunner()
         with runner.isolation(input=input, env=env) as (out, err, _):
-            choose_language(args)
+            choose_language(find_given_workspace(args))
             command = build_command()
             code, exception = 0, None
             try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from typer.testing import CliRunner
 
 from permanence import __version__
@@ -143,3 +144,24 @@ def test_an_unusable_output_path_is_exit_2_naming_it(
     assert f"{target} :" in outcome.stderr
     assert "vérifiez le chemin" in outcome.stderr
     assert "Traceback" not in outcome.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "searches"),
+    [
+        (["faq", "reçu", "fiscal"], True),
+        (["-w", "faq", "faq", "search", "add"], True),
+        (["--debug", "-vv", "--workspace=ici", "faq", "don"], True),
+        (["faq", "add"], False),
+        (["faq", "unanswered"], False),
+        (["faq"], False),
+        (["-w", "faq", "guide"], False),
+        (["who"], False),
+    ],
+)
+def test_a_faq_search_is_told_before_the_framework_loads(
+    args: list[str], searches: bool
+) -> None:
+    from permanence.cli.main import _is_faq_search
+
+    assert _is_faq_search(args) is searches

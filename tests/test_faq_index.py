@@ -145,3 +145,65 @@ def test_a_typo_loads_the_fuzzy_matcher_only_then(sample_workspace: Path) -> Non
     _imports_of(["faq", "braderie"], sample_workspace)
     loaded = _imports_of(["faq", "--json", "brderie"], sample_workspace)
     assert "rapidfuzz" in loaded
+
+
+def _run_script(code: str, *args: str) -> list[str]:
+    """Run Python ``code`` in a fresh process (no test threads to fork beside)."""
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True,
+        cwd=REPO_ROOT, check=True,
+    )  # fmt: skip
+    return done.stdout.split()
+
+
+BACKGROUND_SCRIPT = """
+import os, sys
+from pathlib import Path
+from permanence.search import stamp
+
+faq = Path(sys.argv[1])
+sources = stamp.Sources((faq,), (faq / "synonyms.yaml",))
+other = stamp.Sources((faq.parent / "guide",), ())
+stamp.start_in_background(sources)
+background = stamp.from_background(sources)
+print(background is not None and background == stamp.source_stamp(sources))
+print(stamp.from_background(sources))  # collected once only
+stamp.start_in_background(sources)
+print(stamp.from_background(other))  # not what was started
+try:
+    os.waitpid(-1, os.WNOHANG)
+except ChildProcessError:
+    print("reaped")
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="the stamp is computed in place")
+def test_the_stamp_computed_in_the_background_is_the_stamp(
+    sample_workspace: Path,
+) -> None:
+    lines = _run_script(BACKGROUND_SCRIPT, str(sample_workspace / "faq"))
+    assert lines == ["True", "None", "None", "reaped"]
+
+
+def test_the_command_sees_an_edit_made_in_place(sample_workspace: Path) -> None:
+    """An editor writing into the same file leaves the folder's time alone.
+
+    The stamp is computed in the background whatever the index's size.
+    """
+    command = (
+        "import sys\n"
+        "from permanence.cli.main import run\n"
+        "from permanence.search import stamp\n"
+        "stamp.BACKGROUND_MIN_INDEX_SIZE = 0\n"
+        "sys.argv = ['permanence', '-w', sys.argv[1], 'faq', '--json', 'trampoline']\n"
+        "try:\n    run()\nexcept SystemExit:\n    pass\n"
+    )
+    assert _run_script(command, str(sample_workspace)) == ["[]"]
+    entry = sample_workspace / "faq" / "braderie.md"
+    folder_time = entry.parent.stat().st_mtime_ns
+    with entry.open("r+", encoding="utf-8") as stream:
+        stream.seek(0, os.SEEK_END)
+        stream.write("\nOn y trouve parfois un trampoline.\n")
+    assert entry.parent.stat().st_mtime_ns == folder_time
+    found = " ".join(_run_script(command, str(sample_workspace)))
+    assert '"id": "braderie"' in found

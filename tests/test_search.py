@@ -9,12 +9,12 @@ import pytest
 from permanence.search.index import Document, build_index
 from permanence.search.rank import analyse_query, rank
 from permanence.search.snippet import best_snippet, highlight_spans
+from permanence.search.stamp import Sources, source_stamp
 from permanence.search.store import (
     Index,
     index_from_bytes,
     open_index,
     save_index,
-    source_stamp,
 )
 from permanence.search.text import (
     Analyzer,
@@ -354,16 +354,17 @@ def _touch(path: Path, text: str) -> None:
 
 def test_stamp_changes_when_a_file_is_added_changed_or_removed(tmp_path: Path) -> None:
     folder, synonyms = tmp_path / "faq", tmp_path / "faq" / "synonyms.yaml"
+    sources = Sources((folder,), (synonyms,))
     _touch(folder / "a.md", "one")
-    first = source_stamp([folder], [synonyms])
-    assert source_stamp([folder], [synonyms]) == first
+    first = source_stamp(sources)
+    assert source_stamp(sources) == first
     _touch(folder / "b.md", "two")
-    added = source_stamp([folder], [synonyms])
+    added = source_stamp(sources)
     _touch(folder / "b.md", "three!")
-    changed = source_stamp([folder], [synonyms])
+    changed = source_stamp(sources)
     (folder / "b.md").unlink()
     _touch(synonyms, "synonyms: []")
-    with_synonyms = source_stamp([folder], [synonyms])
+    with_synonyms = source_stamp(sources)
     assert len({first, added, changed, with_synonyms}) == 4
 
 

@@ -22,70 +22,7 @@ from typing import Any, BinaryIO
 
 from permanence.search.index import FORMAT_VERSION, HEADER, MAGIC, StoredProblem
 
-SOURCE_SUFFIX = ".md"
 RECORD = tuple[str, str, str, tuple[str, ...], str]
-
-
-def source_stamp(folders: list[Path], extra_files: list[Path]) -> bytes:
-    """Return the names, sizes and times of the indexed files, as bytes.
-
-    Kept whole rather than hashed: comparing a few hundred kilobytes costs
-    less than loading a hash library, and never collides. With 10,000
-    entries, the ``stat`` calls are most of the cost of a query.
-    """
-    names: list[str] = []
-    numbers = array("q")  # modification time and size of each file in turn
-    for folder in folders:
-        names.append(f"{folder}/")
-        try:
-            _add_folder(folder, names, numbers)
-        except OSError:
-            continue
-    for path in extra_files:
-        names.append(str(path))
-        try:
-            stat = path.stat()
-        except OSError:
-            numbers += array("q", (-1, -1))
-            continue
-        numbers += array("q", (stat.st_mtime_ns, stat.st_size))
-    # "/" never occurs in a file name: the names cannot run into each other.
-    return "/".join(names).encode(errors="surrogateescape") + numbers.tobytes()
-
-
-# Where the system allows it, a file is looked up relative to its open
-# folder rather than by its whole path: 10-15% faster over 10,000 files.
-_BY_FOLDER = os.stat in os.supports_dir_fd and os.listdir in os.supports_fd
-
-
-def _add_folder(folder: Path, names: list[str], numbers: array[int]) -> None:
-    """Add the name, time and size of each source file of ``folder``."""
-    add = numbers.append
-    # Not sorted: an unchanged folder lists in the same order, and a
-    # changed one means a rebuild anyway.
-    if not _BY_FOLDER:
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                if _is_source(entry.name):
-                    stat = entry.stat()
-                    names.append(entry.name)
-                    add(stat.st_mtime_ns)
-                    add(stat.st_size)
-        return
-    descriptor = os.open(folder, os.O_RDONLY)
-    try:
-        found = [name for name in os.listdir(descriptor) if _is_source(name)]
-        for name in found:
-            stat = os.stat(name, dir_fd=descriptor)
-            add(stat.st_mtime_ns)
-            add(stat.st_size)
-    finally:
-        os.close(descriptor)
-    names += found
-
-
-def _is_source(name: str) -> bool:
-    return name.endswith(SOURCE_SUFFIX) and name[0] != "."
 
 
 class Index:
