@@ -177,16 +177,20 @@ def from_background(sources: Sources) -> bytes | None:
     if not _pending:
         return None
     child = _pending.pop()
+    wanted = child.sources == sources
     chunks = []
-    status = -1
     try:
-        # For other sources, closing the pipe first stops the child early.
-        while child.sources == sources and (chunk := os.read(child.reader, _READ_SIZE)):
+        # A child started for other sources is stopped by the pipe closing.
+        while wanted and (chunk := os.read(child.reader, _READ_SIZE)):
             chunks.append(chunk)
+    except OSError:
+        wanted = False
+    finally:
         os.close(child.reader)
+    try:
         _, status = os.waitpid(child.pid, 0)
     except OSError:
         return None
-    if child.sources != sources or os.waitstatus_to_exitcode(status) != 0:
+    if not wanted or os.waitstatus_to_exitcode(status) != 0:
         return None
     return b"".join(chunks)
