@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -13,6 +14,13 @@ from typer.core import TyperGroup
 
 from permanence import __version__
 from permanence.cli import context
+from permanence.cli.framework_text import (
+    TranslatedContext,
+    show_usage_error,
+    translate_framework_texts,
+    unknown_command_message,
+    use_interface_language,
+)
 from permanence.errors import ExitCode, PermanenceError
 from permanence.i18n import N_, _, ngettext
 
@@ -40,6 +48,49 @@ COMMANDS = {
 
 class RootGroup(TyperGroup):
     """Loads commands on demand; turns errors into a message and an exit code."""
+
+    context_class = TranslatedContext
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **extra: Any,
+    ) -> Any:
+        call: dict[str, Any] = {
+            "args": args,
+            "prog_name": prog_name,
+            "complete_var": complete_var,
+            "windows_expand_args": windows_expand_args,
+        }
+        if not standalone_mode:
+            return super().main(**call, standalone_mode=False, **extra)
+        from typer._click.exceptions import ClickException, UsageError
+
+        # The framework's own error display is in English: ours replaces it.
+        try:
+            outcome = super().main(**call, standalone_mode=False, **extra)
+        except UsageError as error:
+            show_usage_error(error)
+            sys.exit(error.exit_code)
+        except ClickException as error:
+            _stderr(_("Error: {message}").format(message=error.format_message()))
+            sys.exit(error.exit_code)
+        except typer.Abort:
+            _stderr(_("Aborted!"))
+            sys.exit(ExitCode.INTERRUPTED)
+        # Without standalone mode, the framework returns the code of an exit
+        # requested with ``typer.Exit``, or what the command returned.
+        sys.exit(outcome if isinstance(outcome, int) else ExitCode.OK)
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and name not in self.list_commands(ctx):
+            ctx.fail(unknown_command_message(name, self.list_commands(ctx)))
+        return super().resolve_command(ctx, args)
 
     def list_commands(self, ctx: Any) -> list[str]:
         return sorted(set(super().list_commands(ctx)) | set(COMMANDS))
@@ -229,12 +280,14 @@ def translate_help(command: Any) -> None:
     for param in getattr(command, "params", []):
         if getattr(param, "help", None):
             param.help = _(param.help)
+    translate_framework_texts(command)
     for sub in getattr(command, "commands", {}).values():
         translate_help(sub)
 
 
 def build_command() -> Any:
     """Return the click command tree, with help in the interface language."""
+    use_interface_language()
     command = typer.main.get_command(build_app())
     translate_help(command)
     return command

@@ -73,7 +73,11 @@ def register(app: typer.Typer) -> None:
 def search_command(
     query: Annotated[
         list[str],
-        typer.Argument(help=N_("The question or a few words."), show_default=False),
+        typer.Argument(
+            metavar=N_("WORDS..."),
+            help=N_("The question or a few words."),
+            show_default=False,
+        ),
     ],
     limit: Annotated[
         int, typer.Option("--limit", "-n", min=1, help=N_("How many answers to show."))

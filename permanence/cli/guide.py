@@ -29,7 +29,9 @@ def guide_command(
     page: Annotated[
         str | None,
         typer.Argument(
-            help=N_("Page id or call reason code to show."), show_default=False
+            metavar=N_("PAGE"),
+            help=N_("Page id or call reason code to show."),
+            show_default=False,
         ),
     ] = None,
     menu: Annotated[

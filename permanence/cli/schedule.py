@@ -172,10 +172,11 @@ def standin_command(
     shift: Annotated[
         str,
         typer.Argument(
+            metavar=N_("SHIFT"),
             help=N_(
                 "Shift occurrence id (e.g. mardi-soir-20261208), "
                 "or a shift id with --date."
-            )
+            ),
         ),
     ],
     day: Annotated[
