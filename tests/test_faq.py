@@ -28,6 +28,15 @@ def search_ids(invoke: Invoke, workspace: Path, *query: str) -> list[str]:
         (["EPICERIE", "SOLIDAIRE"], {"epicerie-solidaire"}),  # case
         (["brderie"], {"braderie"}),  # typo
         (["staionnement"], {"stationnement"}),  # swapped letters
+        # Slips in forms whose stem is known: "donées" stems like "don".
+        (
+            ["effacer", "mes", "donées"],
+            {"effacer-mes-donnees", "guide/donnees-personnelles"},
+        ),
+        (
+            ["inscritpion", "repas", "solidaire"],
+            {"repas-solidaire", "inscription-evenement"},
+        ),
         (["les", "bénévoles", "sont-ils", "formés"], {"formation-benevoles"}),
         (["comment", "devenir", "membre"], {"montant-cotisation", "guide/adhesion"}),
         (["vide-grenier"], {"braderie"}),  # synonym

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -11,7 +12,7 @@ import pytest
 
 from permanence import faq
 from permanence.workspace import Workspace
-from tests.conftest import REPO_ROOT
+from tests.conftest import REPO_ROOT, Invoke
 
 CACHE = Path(".permanence") / "cache" / "faq-index.bin"
 
@@ -141,10 +142,32 @@ def test_a_json_search_does_not_load_rich(sample_workspace: Path) -> None:
     assert not any(name.startswith("rich") for name in loaded)
 
 
-def test_a_typo_loads_the_fuzzy_matcher_only_then(sample_workspace: Path) -> None:
+def test_only_two_slips_in_a_long_word_load_the_fuzzy_matcher(
+    sample_workspace: Path,
+) -> None:
     _imports_of(["faq", "braderie"], sample_workspace)
-    loaded = _imports_of(["faq", "--json", "brderie"], sample_workspace)
-    assert "rapidfuzz" in loaded
+    one_slip = _imports_of(["faq", "--json", "brderie"], sample_workspace)
+    assert "rapidfuzz" not in one_slip
+    assert "Stemmer" in one_slip  # an unseen word is stemmed by the C stemmer
+    two_slips = _imports_of(["faq", "--json", "staionement"], sample_workspace)
+    assert "rapidfuzz" in two_slips
+
+
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ("brderie", "braderie"),  # a letter missing
+        ("braaderie", "braderie"),  # a letter extra
+        ("brqderie", "braderie"),  # a letter wrong
+        ("brdaerie", "braderie"),  # two neighbours swapped
+        ("staionement", "stationnement"),  # two slips in a long word
+    ],
+)
+def test_each_kind_of_slip_finds_the_entry(
+    invoke: Invoke, sample_workspace: Path, query: str, found: str
+) -> None:
+    done = invoke(["-w", sample_workspace, "faq", "--json", query])
+    assert json.loads(done.stdout)[0]["id"] == found
 
 
 def _run_script(code: str, *args: str) -> list[str]:

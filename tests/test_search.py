@@ -299,6 +299,105 @@ def test_filler_words_alone_find_nothing(index: Index) -> None:
     assert top_ids(index, "bonjour, je voudrais savoir") == []
 
 
+def test_modal_verbs_are_filler_in_all_their_forms() -> None:
+    assert words("ils doivent, elles veulent, il faudrait, nous pouvions") == []
+    assert words("vous devez payer") == ["payer"]
+
+
+LEAVING = [
+    Document(
+        "quitter",
+        "q.md",
+        "Comment quitter l'association ?",
+        ("association",),
+        "Écrivez au secrétariat ; votre adhésion prend fin à sa date.",
+    ),
+    Document(
+        "disponibilites",
+        "d.md",
+        "Je ne suis plus disponible le mardi",
+        ("bénévolat",),
+        "Prévenez la coordinatrice pour changer de créneau.",
+    ),
+    Document(
+        "mineur",
+        "m.md",
+        "Peut-on être bénévole avant 18 ans ?",
+        ("bénévolat",),
+        "Dès 16 ans, avec l'accord d'un parent.",
+    ),
+    Document("horaires", "h.md", "Quels sont vos horaires ?", (), "Le mardi, 14 h."),
+]
+
+
+@pytest.fixture(scope="module")
+def leaving() -> Index:
+    return index_from_bytes(build_index(LEAVING, [], [], b""))
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("quitter l'asso", "quitter"),  # a word cut short
+        ("plus dispo le mardi", "disponibilites"),
+    ],
+)
+def test_short_forms_and_slips_find_the_entry(
+    leaving: Index, query: str, expected: str
+) -> None:
+    assert top_ids(leaving, query)[0] == expected
+
+
+def test_a_cut_word_matching_too_many_words_is_ignored() -> None:
+    documents = [
+        Document(f"d{i}", f"{i}.md", title, (), "")
+        for i, title in enumerate(
+            ["Les partenaires", "Le parking", "Partir en vacances", "La parade"]
+        )
+    ]
+    small = index_from_bytes(build_index(documents, [], [], b""))
+    assert top_ids(small, "par") == []  # a stop word besides
+    assert top_ids(small, "pari") == []  # starts four known words: too vague
+
+
+def test_a_slip_in_a_form_whose_stem_is_another_word_is_found() -> None:
+    documents = [
+        Document("effacer", "e.md", "Effacer mes données", (), "Écrivez-nous."),
+        Document("don", "d.md", "Faire un don", (), "Par chèque."),
+        Document("local", "l.md", "Où est le local ?", (), "Rue des Tisserands."),
+    ]
+    small = index_from_bytes(build_index(documents, [], [], b""))
+    # "donées" stems like "don"; it is also one slip from "données".
+    assert top_ids(small, "effacer mes donées")[0] == "effacer"
+
+
+def test_a_number_is_a_detail_beside_words(leaving: Index) -> None:
+    # "14" is only in the opening hours: the entry about the age answers.
+    assert top_ids(leaving, "bénévole 14")[0] == "mineur"
+    # A number alone is still searched for.
+    assert top_ids(leaving, "16") == ["mineur"]
+
+
+def test_an_entry_holding_every_word_answers_even_in_its_body() -> None:
+    documents = [
+        Document(
+            "famille",
+            "f.md",
+            "Peut-on adhérer en famille ?",
+            ("adhésion",),
+            "Oui : chaque adulte du foyer vote à l'assemblée.",
+        ),
+        Document("local", "l.md", "Où est le local ?", (), "Rue des Tisserands."),
+        Document("election", "v.md", "Quand a lieu l'élection ?", (), "En juin."),
+    ]
+    small = index_from_bytes(build_index(documents, [], [], b""))
+    # Three words, all in one body only, one of them in another form
+    # ("votent" for "vote"): answered.
+    assert top_ids(small, "les adultes du foyer votent") == ["famille"]
+    # Two words in a body are not enough on their own.
+    assert top_ids(small, "foyer tisserands") == []
+
+
 def test_limit_caps_the_number_of_hits(index: Index) -> None:
     assert len(top_ids(index, "don", limit=10)) == 2
     assert top_ids(index, "don", limit=1) == ["faire-un-don"]

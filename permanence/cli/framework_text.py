@@ -56,38 +56,33 @@ TYPER_TEXTS = (
 )
 
 # The wording of click's usage errors -> the text to show. Each pattern's
-# named groups fill the placeholders of the same name.
-CLICK_MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern, re.DOTALL), text)
-    for pattern, text in (
-        (
-            r"(?P<value>.+) is not a valid (?:integer|int|int range)\.",
-            N_("{value} is not a whole number."),
-        ),
-        (
-            r"(?P<value>.+) is not in the range (?P<range>.+)\.",
-            N_("{value} is outside the accepted values ({range})."),
-        ),
-        (
-            r"Got unexpected extra argument(?:s|\(s\))? \((?P<values>.*)\)",
-            N_(
-                "Unexpected extra words ({values}): "
-                "put quotes around a value with spaces."
-            ),
-        ),
-        (
-            r"Option (?P<option>'[^']+') requires an argument\.",
-            N_("Option {option} needs a value."),
-        ),
-        (
-            r"Option (?P<option>'[^']+') does not take a value\.",
-            N_("Option {option} does not take a value."),
-        ),
-        (
-            r"(?P<message>.+)\. Did you mean (?P<names>.+)\?",
-            N_("{message}. Did you mean {names}?"),
-        ),
-    )
+# named groups fill the placeholders of the same name. Compiled on first
+# use (``re`` keeps them): most commands never meet a usage error.
+CLICK_MESSAGES: tuple[tuple[str, str], ...] = (
+    (
+        r"(?P<value>.+) is not a valid (?:integer|int|int range)\.",
+        N_("{value} is not a whole number."),
+    ),
+    (
+        r"(?P<value>.+) is not in the range (?P<range>.+)\.",
+        N_("{value} is outside the accepted values ({range})."),
+    ),
+    (
+        r"Got unexpected extra argument(?:s|\(s\))? \((?P<values>.*)\)",
+        N_("Unexpected extra words ({values}): put quotes around a value with spaces."),
+    ),
+    (
+        r"Option (?P<option>'[^']+') requires an argument\.",
+        N_("Option {option} needs a value."),
+    ),
+    (
+        r"Option (?P<option>'[^']+') does not take a value\.",
+        N_("Option {option} does not take a value."),
+    ),
+    (
+        r"(?P<message>.+)\. Did you mean (?P<names>.+)\?",
+        N_("{message}. Did you mean {names}?"),
+    ),
 )
 
 
@@ -171,7 +166,7 @@ def usage_error_message(error: click_errors.UsageError) -> str:
 def translate_click_message(message: str) -> str:
     """Return ``message`` in the interface language if its wording is known."""
     for pattern, text in CLICK_MESSAGES:
-        found = pattern.fullmatch(message)
+        found = re.fullmatch(pattern, message, re.DOTALL)
         if found is not None:
             parts = {
                 name: translate_click_message(value) if name == "message" else value

@@ -4,9 +4,9 @@ A query is read as *concepts*: each informative word, or a synonym phrase
 standing for several words. A concept is matched by any of its
 alternatives: the word's stem, a synonym group's term, known stems sharing
 its first six letters or more (verb forms the stemmer leaves apart), stems
-of the same family (``text.related_stems``: "formés" and "formation"), or
-for a word the knowledge base never uses, the stems of the known words one
-or two typing slips away (rapidfuzz, loaded only then).
+of the same family (``text.related_stems``: "formés" and "formation"), and
+for a form the knowledge base never uses, the stems of the known words one
+or two typing slips away, or that a short form begins ("asso", "dispo").
 Documents are scored with BM25F, the question and tags weighing more than
 the body; a concept counts once, by its best alternative. A synonym group
 scores with the rarity of the word the caller typed, not that of the whole
@@ -22,13 +22,18 @@ it lacks ("horaires de la piscine"). But when a document matches at least
 two concepts, more than there are unknown words, and earns most of the
 known words' weight (``STRONG_COVERAGE``, out of reach of matches in the
 body only), the unknown words are taken as the caller's own details ("vous
-accompagnez les malades à l'hôpital") and the document is shown.
+accompagnez les malades à l'hôpital") and the document is shown. A
+document holding every concept of a query of three or more is shown too,
+even if only in its body. Beside words, a number is a detail ("bénévole à
+15 ans"): it ranks the documents but does not count in that share.
 
 The constants below were set on ``bench/faq_queries.yaml`` and checked one
 at a time over a grid (docs/benchmarks.md): precision at 1 stays within
 0.93-0.94 for thresholds 0.55-0.65, strong shares 0.6-1.0, body credits
 0.4-0.6, unknown-word weights 0.6-1.0, family factors 0.5-0.8 and k1
-0.9-2.0, so they are not fitted to single queries.
+0.9-2.0, so they are not fitted to single queries. On queries written
+blind by others the figures are lower (the same page): most of what is
+missed there needs the meaning of words, which no threshold supplies.
 """
 
 from __future__ import annotations
@@ -53,7 +58,9 @@ FUZZY_TWO_SLIPS_LENGTH = 8
 PREFIX_MIN_LENGTH = 6
 PREFIX_FACTOR = 0.9
 RELATED_FACTOR = 0.7  # a stem of the same family (see ``related_stems``)
+ABBREVIATION_LENGTHS = (4, 5)  # "asso", "dispo"; longer: see PREFIX_MIN_LENGTH
 PREFIX_MAX_MATCHES = 3  # more: the beginning is too common to mean anything
+LETTERS = "abcdefghijklmnopqrstuvwxyz"  # of folded text
 
 
 class Alternative(NamedTuple):
@@ -101,7 +108,19 @@ def analyse_query(index: Index, query: str) -> list[Concept]:
         if informative and not (word.isdigit() and key not in index.vocabulary):
             concepts.append(_word_concept(index, word, key))
         start += 1
-    return [c._replace(weight=_concept_weight(index, c)) for c in concepts]
+    # Beside words, a number is a detail ("15 ans", "2 enfants"): it ranks
+    # the documents that hold it, but a document without it may answer.
+    details = any(not _is_number(c) for c in concepts)
+    return [
+        c._replace(
+            weight=0.0 if details and _is_number(c) else _concept_weight(index, c)
+        )
+        for c in concepts
+    ]
+
+
+def _is_number(concept: Concept) -> bool:
+    return len(concept.words) == 1 and concept.words[0].isdigit()
 
 
 def _token(index: Index, word: str) -> tuple[str, str, bool]:
@@ -136,8 +155,16 @@ def _word_concept(index: Index, word: str, term: str) -> Concept:
     candidates = _inflected_alternatives(index, term) + related
     if term in index.vocabulary or term in index.phrases:
         candidates.insert(0, Alternative(term))
-    elif not candidates:  # a typing slip is the last explanation tried
-        candidates = _typo_alternatives(index, word)
+    if word not in index.surface:
+        # A form the knowledge base never uses may be a typing slip even
+        # when its stem is known ("donées" stems like "don"), or a word
+        # cut short ("asso", "dispo").
+        seen = {candidate.term for candidate in candidates}
+        candidates += [
+            other
+            for other in _typo_alternatives(index, word) + _abbreviated(index, word)
+            if other.term not in seen
+        ]
     alternatives = []
     for candidate in candidates:
         if candidate.term in index.vocabulary:
@@ -172,26 +199,61 @@ def _inflected_alternatives(index: Index, term: str) -> list[Alternative]:
     return found if len(found) <= PREFIX_MAX_MATCHES else []
 
 
+def _abbreviated(index: Index, word: str) -> list[Alternative]:
+    """Return the stems of the known words that ``word`` may be cut from."""
+    if not ABBREVIATION_LENGTHS[0] <= len(word) <= ABBREVIATION_LENGTHS[1]:
+        return []
+    stems = {
+        term
+        for known, term in index.surface.items()
+        if len(known) > len(word) and known.startswith(word)
+    }
+    if len(stems) > PREFIX_MAX_MATCHES:
+        return []
+    return [Alternative(term, PREFIX_FACTOR) for term in sorted(stems)]
+
+
 def _typo_alternatives(index: Index, word: str) -> list[Alternative]:
     """Return the stems of known words one or two typing slips from ``word``."""
     if len(word) < FUZZY_MIN_LENGTH or word.isdigit():
         return []
-    from rapidfuzz import process
-    from rapidfuzz.distance import OSA
-
     # One slip (a letter missing, extra, wrong or swapped) in a word, two
-    # in a long word.
-    slips = 1 if len(word) < FUZZY_TWO_SLIPS_LENGTH else 2
-    found = process.extract(
-        word, list(index.surface), scorer=OSA.distance, score_cutoff=slips, limit=8
-    )
+    # in a long word. The forms one slip away are few enough to look up
+    # one by one; rapidfuzz, whose import costs about 20 ms, searches the
+    # vocabulary for two slips.
+    found = [(known, 1) for known in _one_slip(word) if known in index.surface]
+    if not found and len(word) >= FUZZY_TWO_SLIPS_LENGTH:
+        from rapidfuzz import process
+        from rapidfuzz.distance import OSA
+
+        found = [
+            (known, int(distance))
+            for known, distance, _ in process.extract(
+                word, list(index.surface), scorer=OSA.distance, score_cutoff=2, limit=8
+            )
+        ]
     best: dict[str, float] = {}
-    for candidate, distance, _ in found:
+    for candidate, distance in found:
         term = index.surface[candidate]
         if term in index.vocabulary or term in index.phrases:
             factor = (1 - distance / len(word)) * FUZZY_FACTOR
             best[term] = max(best.get(term, 0.0), factor)
     return [Alternative(term, factor) for term, factor in best.items()]
+
+
+def _one_slip(word: str) -> set[str]:
+    """Return the forms one slip from ``word``: a letter missing, extra,
+    wrong, or two neighbours swapped (optimal string alignment distance 1).
+    """
+    cuts = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    forms = {left + right[1:] for left, right in cuts if right}
+    forms |= {
+        left + right[1] + right[0] + right[2:] for left, right in cuts if len(right) > 1
+    }
+    forms |= {left + c + right[1:] for left, right in cuts if right for c in LETTERS}
+    forms |= {left + c + right for left, right in cuts for c in LETTERS}
+    forms.discard(word)
+    return forms
 
 
 def _phrase_at(
@@ -286,6 +348,7 @@ def _relevant(
         number
         for number, part in covered.items()
         if part >= needed
+        or matched[number] == len(concepts) >= 3
         or (
             matched[number] >= 2
             and matched[number] > unknown_count

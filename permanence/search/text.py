@@ -1,9 +1,10 @@
 """From text to search terms: fold case and accents, drop stop words, stem.
 
 Folding comes before stemming, so that a volunteer typing ``adhesion`` gets
-the same term as the guide's ``adhésion``. The stemmer (Snowball French) is
-imported only when a word has not been seen before: every word of the
-knowledge base is stemmed once, when the index is built, and its stem kept.
+the same term as the guide's ``adhésion``. The stemmer (Snowball French,
+run by PyStemmer's C code) is imported only when a word has not been seen
+before: every word of the knowledge base is stemmed once, when the index is
+built, and its stem kept.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss"})
 
 # Folded forms. Besides the usual articles, pronouns and auxiliaries, the
 # words callers wrap around a question ("bonjour, je voudrais savoir
-# comment...") carry no meaning for the search.
+# comment...") carry no meaning for the search; so do the modal verbs
+# (vouloir, devoir, falloir, pouvoir, savoir), in all their common forms.
 _STOP_TEXT = """
     a ai aie aient aies ait alors as au aucun aucune aupres aussi autre aux
     avaient avais avait avec avez aviez avoir avons ayant c ca ce ceci cela
@@ -38,7 +40,14 @@ _STOP_TEXT = """
     serons sommes fut aura aurai auront aurais pouvez pouvons pourrais
     pourrait pourriez faites font allez aller vas quelqu quelque chose
     vraiment juste exactement simplement actuellement egalement deja toujours
-    jamais est-ce ceci
+    jamais est-ce ceci voulons veulent voudrions voudriez voudraient voulu
+    devons devez doivent devrais devrait devrions devriez devraient devais
+    devait faudrait fallait faudra pourrions pourraient pouvais pouvait
+    pourra pu aimerions aimeriez savons savez savent allons
+    pouvions pouviez pouvaient pourrai pourras pourrons pourrez pourront
+    voulions vouliez voulaient voudrai voudras voudra voudrons voudrez
+    voudront devions deviez devaient devrai devras devra devrons devrez
+    devront savais savait saurai saura saurais saurait
 """
 STOP_WORDS = frozenset(_STOP_TEXT.split())
 
