@@ -165,3 +165,36 @@ def test_a_faq_search_is_told_before_the_framework_loads(
     from permanence.cli.main import _is_faq_search
 
     assert _is_faq_search(args) is searches
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        ("permanence fa", "faq"),
+        ("permanence faq search --l", "--limit"),
+        ("permanence hand", "handoff"),
+    ],
+)
+def test_shell_completion_offers_commands_and_options(
+    words: str, expected: str, tmp_path: Path
+) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        **os.environ,
+        "_PERMANENCE_COMPLETE": "complete_bash",
+        "COMP_WORDS": words,
+        "COMP_CWORD": str(len(words.split()) - 1),
+    }
+    code = (
+        "import sys\nfrom permanence.cli.main import run\n"
+        "sys.argv = ['permanence']\nrun()"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env,
+        cwd=tmp_path, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert expected in done.stdout.split()
