@@ -200,13 +200,17 @@ def _inflected_alternatives(index: Index, term: str) -> list[Alternative]:
 
 
 def _abbreviated(index: Index, word: str) -> list[Alternative]:
-    """Return the stems of the known words that ``word`` may be cut from."""
+    """Return the stems of the known words that ``word`` may be cut from.
+
+    A short form keeps at most half of its word ("asso", "dispo"): a word
+    barely longer is another word ("gare" is not "garer").
+    """
     if not ABBREVIATION_LENGTHS[0] <= len(word) <= ABBREVIATION_LENGTHS[1]:
         return []
     stems = {
         term
         for known, term in index.surface.items()
-        if len(known) > len(word) and known.startswith(word)
+        if len(known) >= 2 * len(word) and known.startswith(word)
     }
     if len(stems) > PREFIX_MAX_MATCHES:
         return []
