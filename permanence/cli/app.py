@@ -87,6 +87,8 @@ class RootGroup(TyperGroup):
         sys.exit(outcome if isinstance(outcome, int) else ExitCode.OK)
 
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        # Typer suggests close names among the commands already loaded
+        # (none, here): the suggestions come from every command instead.
         name = args[0] if args else ""
         if name and not name.startswith("-") and name not in self.list_commands(ctx):
             ctx.fail(unknown_command_message(name, self.list_commands(ctx)))

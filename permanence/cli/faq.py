@@ -214,13 +214,7 @@ def _answer_text(given: str | None) -> str:
         return sys.stdin.read()
     if given is not None:
         return given
-    output.say(_("Answer (finish with an empty line):"))
-    lines = []
-    for line in sys.stdin:
-        if not line.strip():
-            break
-        lines.append(line.rstrip("\n"))
-    return "\n".join(lines)
+    return output.read_paragraph(_("Answer (finish with an empty line):"))
 
 
 def _write(prepared: PreparedEntry, dry_run: bool) -> None:

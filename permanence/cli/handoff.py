@@ -188,22 +188,14 @@ def _schedule(given: bool) -> Schedule | None:
 
 def _ask_notes() -> str:
     """Read the notable facts from standard input, up to an empty line."""
-    import sys
-
     from permanence.cli import output
 
-    output.say(
+    return output.read_paragraph(
         _(
             "Notable facts for the next volunteer (no caller's name, phone number "
             "or e-mail: this goes to the team). End with an empty line:"
         )
     )
-    lines = []
-    for line in sys.stdin:
-        if not line.strip():
-            break
-        lines.append(line.rstrip("\n"))
-    return "\n".join(lines)
 
 
 def _push_to_sheet(settings: Settings) -> None:

@@ -44,6 +44,17 @@ def say(message: str) -> None:
     stderr().print(message, markup=False, soft_wrap=True)
 
 
+def read_paragraph(prompt: str) -> str:
+    """Show ``prompt``, then read standard input up to an empty line."""
+    say(prompt)
+    lines = []
+    for line in sys.stdin:
+        if not line.strip():
+            break
+        lines.append(line.rstrip("\n"))
+    return "\n".join(lines)
+
+
 def warn(message: str) -> None:
     """Print a warning on stderr, marked by a word as well as a colour."""
     from permanence.i18n import _

@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from string import ascii_lowercase
 from typing import NamedTuple
 
 from permanence.search.index import GROUP_PREFIX, TITLE_BIT, bag_key
@@ -60,7 +61,6 @@ PREFIX_FACTOR = 0.9
 RELATED_FACTOR = 0.7  # a stem of the same family (see ``related_stems``)
 ABBREVIATION_LENGTHS = (4, 5)  # "asso", "dispo"; longer: see PREFIX_MIN_LENGTH
 PREFIX_MAX_MATCHES = 3  # more: the beginning is too common to mean anything
-LETTERS = "abcdefghijklmnopqrstuvwxyz"  # of folded text
 
 
 class Alternative(NamedTuple):
@@ -246,16 +246,20 @@ def _typo_alternatives(index: Index, word: str) -> list[Alternative]:
 
 
 def _one_slip(word: str) -> set[str]:
-    """Return the forms one slip from ``word``: a letter missing, extra,
-    wrong, or two neighbours swapped (optimal string alignment distance 1).
+    """Return the forms one slip from ``word`` (folded text: letters a-z).
+
+    A slip is a letter missing, extra or wrong, or two neighbours swapped:
+    an optimal string alignment distance of 1.
     """
     cuts = [(word[:i], word[i:]) for i in range(len(word) + 1)]
     forms = {left + right[1:] for left, right in cuts if right}
     forms |= {
         left + right[1] + right[0] + right[2:] for left, right in cuts if len(right) > 1
     }
-    forms |= {left + c + right[1:] for left, right in cuts if right for c in LETTERS}
-    forms |= {left + c + right for left, right in cuts for c in LETTERS}
+    forms |= {
+        left + c + right[1:] for left, right in cuts if right for c in ascii_lowercase
+    }
+    forms |= {left + c + right for left, right in cuts for c in ascii_lowercase}
     forms.discard(word)
     return forms
 

@@ -36,18 +36,19 @@ _STOP_TEXT = """
     tres tu un une vais va vont vos votre vous y bonjour bonsoir merci svp stp
     please oui non voila voudrais voudrait voulais voulait veux veut voulez
     aimerais aimerait souhaite souhaiterais savoir sais sait possible question
-    demande demander besoin ok bien il ils elles seront serai serais serez
+    demande demander besoin ok bien il ils seront serai serais serez
     serons sommes fut aura aurai auront aurais pouvez pouvons pourrais
     pourrait pourriez faites font allez aller vas quelqu quelque chose
     vraiment juste exactement simplement actuellement egalement deja toujours
-    jamais est-ce ceci voulons veulent voudrions voudriez voudraient voulu
-    devons devez doivent devrais devrait devrions devriez devraient devais
-    devait faudrait fallait faudra pourrions pourraient pouvais pouvait
-    pourra pu aimerions aimeriez savons savez savent allons
-    pouvions pouviez pouvaient pourrai pourras pourrons pourrez pourront
-    voulions vouliez voulaient voudrai voudras voudra voudrons voudrez
-    voudront devions deviez devaient devrai devras devra devrons devrez
-    devront savais savait saurai saura saurais saurait
+    jamais est-ce
+    voulons veulent voulu voulions vouliez voulaient voudrai voudras voudra
+    voudrons voudrez voudront voudrions voudriez voudraient
+    devons devez doivent devais devait devions deviez devaient devrai devras
+    devra devrons devrez devront devrais devrait devrions devriez devraient
+    pu pouvais pouvait pouvions pouviez pouvaient pourrai pourras pourra
+    pourrons pourrez pourront pourrions pourraient faudra faudrait fallait
+    savons savez savent savais savait saurai saura saurais saurait allons
+    aimerions aimeriez
 """
 STOP_WORDS = frozenset(_STOP_TEXT.split())
 
