@@ -113,6 +113,13 @@ def test_folded_feminine_participles_join_their_verb() -> None:
     assert stem(fold("isolées")) == stem("isolement")
 
 
+def test_folded_forms_of_verbs_in_yer_join_their_verb() -> None:
+    assert stem("paye") == stem("payer") == stem("paie")
+    assert stem(fold("envoyé")) == stem("envoyer") == stem("envoi")
+    assert stem(fold("employées")) == stem("employer")
+    assert stem("pays") != stem("payer")  # a consonant before the y
+
+
 @pytest.mark.parametrize(
     ("word", "relative"),
     [
@@ -123,6 +130,9 @@ def test_folded_feminine_participles_join_their_verb() -> None:
         ("réduire", "réduction"),
         ("servent", "servir"),
         ("gardons", "garder"),
+        ("rendu", "rendre"),
+        ("vendus", "vendre"),
+        ("inscrit", "inscrire"),
     ],
 )
 def test_related_stems_join_what_the_stemmer_leaves_apart(
@@ -304,6 +314,10 @@ def test_modal_verbs_are_filler_in_all_their_forms() -> None:
     assert words("vous devez payer") == ["payer"]
 
 
+def test_adverbs_of_degree_are_filler() -> None:
+    assert words("c'est trop cher, beaucoup plutôt qu'assez") == ["cher"]
+
+
 LEAVING = [
     Document(
         "quitter",
@@ -367,6 +381,21 @@ def test_a_slip_in_a_form_whose_stem_is_another_word_is_found() -> None:
     small = index_from_bytes(build_index(documents, [], [], b""))
     # "donées" stems like "don"; it is also one slip from "données".
     assert top_ids(small, "effacer mes donées")[0] == "effacer"
+
+
+def test_a_corrected_slip_covers_the_word_it_stands_for() -> None:
+    documents = [
+        Document(
+            "adhesion", "a.md", "Adhérer", (), "Pour quitter l'association, écrivez."
+        ),
+        Document("local", "l.md", "Où est le local ?", (), "Rue des Tisserands."),
+        Document("don", "d.md", "Faire un don", (), "Par chèque."),
+    ]
+    small = index_from_bytes(build_index(documents, [], [], b""))
+    # "quitter" is only in a body: the exact word is answered, and so is
+    # the word with a slip, which only ranks lower.
+    assert top_ids(small, "quitter") == ["adhesion"]
+    assert top_ids(small, "quiter") == ["adhesion"]
 
 
 def test_a_number_is_a_detail_beside_words(leaving: Index) -> None:

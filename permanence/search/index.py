@@ -22,7 +22,7 @@ from typing import NamedTuple
 from permanence.search.text import Analyzer
 
 FIELDS = ("question", "tags", "body")
-FORMAT_VERSION = 9
+FORMAT_VERSION = 10
 MAGIC = b"permfaq\0"
 HEADER = struct.Struct("<8sIQ")  # magic, format version, header length
 GROUP_PREFIX = "~"

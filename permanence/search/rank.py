@@ -14,7 +14,9 @@ group: "adresse" asks about an address as precisely as the word does.
 
 Relevance threshold: a document is shown only if it matches enough of the
 query's informative weight (each concept weighs its inverse document
-frequency; a concept matched only in the body earns part of its weight).
+frequency; a concept matched only in the body earns part of its weight, one
+matched through a near form part of it, but a corrected typing slip earns
+as much as the word the caller meant).
 A query about something the knowledge base does not mention then finds
 nothing, instead of a weak match on one common word. Words the knowledge
 base never uses weigh heavily in that share, since they usually name what
@@ -69,6 +71,9 @@ class Alternative(NamedTuple):
     term: str
     factor: float = 1.0
     counted_as: str = ""  # the term whose rarity it takes, if not its own
+    # A corrected slip stands for the very word the caller meant: it covers
+    # the query's weight like that word, though it scores less.
+    full_credit: bool = False
 
 
 class Concept(NamedTuple):
@@ -173,7 +178,7 @@ def _word_concept(index: Index, word: str, term: str) -> Concept:
         # the group is as specific as the word the caller used.
         counted_as = candidate.term if candidate.term in index.vocabulary else ""
         alternatives += [
-            Alternative(group, candidate.factor, counted_as)
+            Alternative(group, candidate.factor, counted_as, candidate.full_credit)
             for group in index.phrases.get(candidate.term, ())
         ]
     return Concept((word,), alternatives, 0.0)
@@ -242,7 +247,9 @@ def _typo_alternatives(index: Index, word: str) -> list[Alternative]:
         if term in index.vocabulary or term in index.phrases:
             factor = (1 - distance / len(word)) * FUZZY_FACTOR
             best[term] = max(best.get(term, 0.0), factor)
-    return [Alternative(term, factor) for term, factor in best.items()]
+    return [
+        Alternative(term, factor, full_credit=True) for term, factor in best.items()
+    ]
 
 
 def _one_slip(word: str) -> set[str]:
@@ -380,11 +387,12 @@ def _concept_scores(
     for alternative in concept.alternatives:
         factor, term = alternative.factor, alternative.term
         idf = _idf(index, index.document_count(alternative.counted_as or term))
-        scale, body = factor * idf * (K1 + 1), factor * BODY_CREDIT
+        title = 1.0 if alternative.full_credit else factor
+        scale, body = factor * idf * (K1 + 1), title * BODY_CREDIT
         documents, impacts = index.postings(term)
         for packed, impact in zip(documents, impacts, strict=True):
             if packed & TITLE_BIT:
-                number, credit = packed ^ TITLE_BIT, factor
+                number, credit = packed ^ TITLE_BIT, title
             else:
                 number, credit = packed, body
             score = scale * impact / (K1 + impact)

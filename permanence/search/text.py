@@ -21,8 +21,9 @@ LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss"})
 
 # Folded forms. Besides the usual articles, pronouns and auxiliaries, the
 # words callers wrap around a question ("bonjour, je voudrais savoir
-# comment...") carry no meaning for the search; so do the modal verbs
-# (vouloir, devoir, falloir, pouvoir, savoir), in all their common forms.
+# comment...") carry no meaning for the search; nor do the adverbs of
+# degree ("trop cher") and the modal verbs (vouloir, devoir, falloir,
+# pouvoir, savoir), in all their common forms.
 _STOP_TEXT = """
     a ai aie aient aies ait alors as au aucun aucune aupres aussi autre aux
     avaient avais avait avec avez aviez avoir avons ayant c ca ce ceci cela
@@ -40,7 +41,7 @@ _STOP_TEXT = """
     serons sommes fut aura aurai auront aurais pouvez pouvons pourrais
     pourrait pourriez faites font allez aller vas quelqu quelque chose
     vraiment juste exactement simplement actuellement egalement deja toujours
-    jamais est-ce
+    jamais est-ce trop assez beaucoup tellement plutot
     voulons veulent voulu voulions vouliez voulaient voudrai voudras voudra
     voudrons voudrez voudront voudrions voudriez voudraient
     devons devez doivent devais devait devions deviez devaient devrai devras
@@ -105,7 +106,14 @@ def stem(word: str) -> str:
     if word.isdigit():
         return word
     found = _stemmer()(word)
-    return found[:-1] if len(found) > 3 and found.endswith("e") else found
+    if len(found) > 3 and found.endswith("e"):
+        found = found[:-1]
+    # Likewise for verbs in -yer: Snowball writes "payer" and "envoyé" as
+    # "pai" and "envoi", but the folded "paye" and "envoye" as "pay" and
+    # "envoy" ("pays" stays apart).
+    if found.endswith("y") and word.rstrip("s").endswith(("ye", "yee")):
+        found = found[:-1] + "i"
+    return found
 
 
 # Endings the stemmer leaves apart although they belong to one family:
@@ -120,6 +128,9 @@ ALTERNATIONS = (
     ("ript", "rir"),
     ("uct", "uir"),
     ("press", "prim"),
+    ("u", "r"),
+    ("us", "r"),
+    ("it", "ir"),
 )
 MIN_ROOT = 3  # letters left before an ending, so that short words stay apart
 
