@@ -133,6 +133,8 @@ def test_folded_forms_of_verbs_in_yer_join_their_verb() -> None:
         ("rendu", "rendre"),
         ("vendus", "vendre"),
         ("inscrit", "inscrire"),
+        ("soutenir", "soutien"),
+        ("deviens", "devenir"),
     ],
 )
 def test_related_stems_join_what_the_stemmer_leaves_apart(

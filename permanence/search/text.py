@@ -117,9 +117,11 @@ def stem(word: str) -> str:
 
 
 # Endings the stemmer leaves apart although they belong to one family:
-# verb forms it does not strip ("ils servent" / "servir", "nous gardons"),
-# and nouns made from verbs ("formation" / "former", "adhésion" / "adhérer",
-# "inscription" / "inscrire", "suppression" / "supprimer").
+# verb forms it does not strip ("ils servent" / "servir", "nous gardons",
+# "deviens" / "devenir", "rendu" / "rendre", "inscrit" / "inscrire"), and
+# nouns made from verbs ("formation" / "former", "adhésion" / "adhérer",
+# "inscription" / "inscrire", "suppression" / "supprimer", "soutien" /
+# "soutenir").
 ALTERNATIONS = (
     ("ent", ""),
     ("on", ""),
@@ -128,6 +130,7 @@ ALTERNATIONS = (
     ("ript", "rir"),
     ("uct", "uir"),
     ("press", "prim"),
+    ("en", "ien"),
     ("u", "r"),
     ("us", "r"),
     ("it", "ir"),
