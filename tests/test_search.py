@@ -135,6 +135,7 @@ def test_folded_forms_of_verbs_in_yer_join_their_verb() -> None:
         ("inscrit", "inscrire"),
         ("soutenir", "soutien"),
         ("deviens", "devenir"),
+        ("reçus", "reçu"),
     ],
 )
 def test_related_stems_join_what_the_stemmer_leaves_apart(
@@ -314,6 +315,12 @@ def test_filler_words_alone_find_nothing(index: Index) -> None:
 def test_modal_verbs_are_filler_in_all_their_forms() -> None:
     assert words("ils doivent, elles veulent, il faudrait, nous pouvions") == []
     assert words("vous devez payer") == ["payer"]
+
+
+def test_ete_after_avoir_is_the_participle_not_the_summer() -> None:
+    assert words("j'ai été aidée cet été") == ["aidee", "ete"]
+    assert words("il n'a jamais été inscrit, ayant été malade") == ["inscrit", "malade"]
+    assert words("fermé en été") == ["ferme", "ete"]
 
 
 def test_adverbs_of_degree_are_filler() -> None:

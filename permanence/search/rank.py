@@ -47,7 +47,7 @@ from typing import NamedTuple
 
 from permanence.search.index import GROUP_PREFIX, TITLE_BIT, bag_key
 from permanence.search.store import Index
-from permanence.search.text import WORD, fold, is_informative, related_stems, stem
+from permanence.search.text import related_stems, stem, tagged
 
 K1 = 1.2
 BODY_CREDIT = 0.6  # share of a concept's weight earned by a body-only match
@@ -95,7 +95,7 @@ class Hit(NamedTuple):
 
 def analyse_query(index: Index, query: str) -> list[Concept]:
     """Return the concepts of ``query``, with their alternatives and weights."""
-    tokens = [_token(index, word) for word in WORD.findall(fold(query))]
+    tokens = [_token(index, word, informative) for word, informative in tagged(query)]
     keys = [key for _, key, _ in tokens]
     concepts: list[Concept] = []
     start = 0
@@ -128,9 +128,9 @@ def _is_number(concept: Concept) -> bool:
     return len(concept.words) == 1 and concept.words[0].isdigit()
 
 
-def _token(index: Index, word: str) -> tuple[str, str, bool]:
+def _token(index: Index, word: str, informative: bool) -> tuple[str, str, bool]:
     """Return (word, key, informative): the key is the stem or the stop word."""
-    if not is_informative(word):
+    if not informative:
         return word, word, False
     return word, index.surface.get(word) or stem(word), True
 

@@ -63,13 +63,37 @@ def fold(text: str) -> str:
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
+# "été" after a form of avoir is the participle of être ("j'ai été aidée"),
+# not the summer; a few adverbs may stand between ("n'a jamais été").
+_AVOIR_TEXT = """
+    ai as a avons avez ont avais avait avions aviez avaient aurai auras aura
+    aurons aurez auront aurais aurait aurions auriez auraient aie aies ait
+    ayons ayez aient ayant avoir
+"""
+AVOIR = frozenset(_AVOIR_TEXT.split())
+_BETWEEN_TEXT = "pas jamais deja bien toujours encore aussi tout"
+BETWEEN_AUXILIARY = frozenset(_BETWEEN_TEXT.split())
+
+
 def words(text: str) -> list[str]:
     """Return the folded words of ``text`` that carry meaning."""
-    return [word for word in WORD.findall(fold(text)) if is_informative(word)]
+    return [word for word, informative in tagged(text) if informative]
+
+
+def tagged(text: str) -> list[tuple[str, bool]]:
+    """Return every folded word of ``text`` and whether it carries meaning."""
+    found = []
+    previous = ""  # the last word that is not an adverb
+    for word in WORD.findall(fold(text)):
+        informative = is_informative(word) and not (word == "ete" and previous in AVOIR)
+        found.append((word, informative))
+        if word not in BETWEEN_AUXILIARY:
+            previous = word
+    return found
 
 
 def is_informative(word: str) -> bool:
-    """Tell whether a folded word is worth searching for."""
+    """Tell whether a folded word is worth searching for (out of context)."""
     return word not in STOP_WORDS and (len(word) > 1 or word.isdigit())
 
 
@@ -118,7 +142,8 @@ def stem(word: str) -> str:
 
 # Endings the stemmer leaves apart although they belong to one family:
 # verb forms it does not strip ("ils servent" / "servir", "nous gardons",
-# "deviens" / "devenir", "rendu" / "rendre", "inscrit" / "inscrire"), and
+# "deviens" / "devenir", "rendu" / "rendre", "inscrit" / "inscrire", the
+# plural "reçus" / "reçu": Snowball keeps an s after a u, as in "refus"), and
 # nouns made from verbs ("formation" / "former", "adhésion" / "adhérer",
 # "inscription" / "inscrire", "suppression" / "supprimer", "soutien" /
 # "soutenir").
@@ -133,6 +158,7 @@ ALTERNATIONS = (
     ("en", "ien"),
     ("u", "r"),
     ("us", "r"),
+    ("us", "u"),
     ("it", "ir"),
 )
 MIN_ROOT = 3  # letters left before an ending, so that short words stay apart
@@ -177,10 +203,7 @@ class Analyzer:
         key. Synonym phrases are matched on keys, stop words included, so
         that "ne plus être membre" does not shrink to "membre".
         """
-        found = []
-        for word in WORD.findall(fold(text)):
-            if is_informative(word):
-                found.append((self.stem(word), True))
-            else:
-                found.append((word, False))
-        return found
+        return [
+            (self.stem(word), True) if informative else (word, False)
+            for word, informative in tagged(text)
+        ]
