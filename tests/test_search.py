@@ -449,6 +449,13 @@ def test_highlights_cover_the_matched_words_whatever_their_form(index: Index) ->
     assert found == ["REÇU", "fiscal"]
 
 
+def test_the_participle_ete_is_not_highlighted_as_the_summer() -> None:
+    text = "Le local a été fermé tout l'été."
+    found = [text[a:b] for a, b in highlight_spans(text, frozenset({"ete"}), stem)]
+    assert found == ["été"]
+    assert highlight_spans(text, frozenset({"ete"}), stem)[0][0] == text.rindex("été")
+
+
 def test_numbers_are_highlighted_without_storing_their_stems(index: Index) -> None:
     assert "48" not in index.surface
     assert index.stem_of("48") == "48"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from permanence.search.text import is_informative, spans
+from permanence.search.text import informative_flags, spans
 
 Span = tuple[int, int]
 SNIPPET_LENGTH = 240
@@ -25,11 +25,13 @@ def highlight_spans(
     text: str, stems: frozenset[str], stem_of: Callable[[str], str | None]
 ) -> list[Span]:
     """Return the (start, end) of each word of ``text`` whose stem is wanted."""
-    found = []
-    for start, end, word in spans(text):
-        if is_informative(word) and stem_of(word) in stems:
-            found.append((start, end))
-    return found
+    found = list(spans(text))
+    flags = informative_flags(word for _, _, word in found)
+    return [
+        (start, end)
+        for (start, end, word), informative in zip(found, flags, strict=True)
+        if informative and stem_of(word) in stems
+    ]
 
 
 def best_snippet(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import cache
 
 # Words (letters and digits); an apostrophe ends a word, which also splits
@@ -82,14 +82,17 @@ def words(text: str) -> list[str]:
 
 def tagged(text: str) -> list[tuple[str, bool]]:
     """Return every folded word of ``text`` and whether it carries meaning."""
-    found = []
+    found = WORD.findall(fold(text))
+    return list(zip(found, informative_flags(found), strict=True))
+
+
+def informative_flags(sequence: Iterable[str]) -> Iterator[bool]:
+    """Tell, for each folded word of a text in order, if it carries meaning."""
     previous = ""  # the last word that is not an adverb
-    for word in WORD.findall(fold(text)):
-        informative = is_informative(word) and not (word == "ete" and previous in AVOIR)
-        found.append((word, informative))
+    for word in sequence:
+        yield is_informative(word) and not (word == "ete" and previous in AVOIR)
         if word not in BETWEEN_AUXILIARY:
             previous = word
-    return found
 
 
 def is_informative(word: str) -> bool:
