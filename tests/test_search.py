@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -92,6 +93,18 @@ def top_ids(index: Index, query: str, limit: int = 3) -> list[str]:
 
 def test_fold_removes_case_accents_and_ligatures() -> None:
     assert fold("Éléphant Œuvre ÇA") == "elephant oeuvre ca"
+
+
+def test_fold_drops_every_accent_of_latin_greek_and_cyrillic_letters() -> None:
+    # Against the definition: decompose, then drop every combining mark.
+    # U+034F (a joiner, not an accent) is the one character apart.
+    letters = [*range(0x20, 0x530), *range(0x1E00, 0x2000)]
+    for code in (code for code in letters if code != 0x34F):
+        char = chr(code)
+        lowered = char.lower().replace("œ", "oe").replace("æ", "ae").replace("ß", "ss")
+        decomposed = unicodedata.normalize("NFKD", lowered)
+        expected = "".join(c for c in decomposed if not unicodedata.combining(c))
+        assert fold(char) == expected, hex(code)
 
 
 def test_words_drop_stop_words_and_split_elisions() -> None:

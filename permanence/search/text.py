@@ -18,6 +18,11 @@ from functools import cache
 # elisions such as ``l'adhésion`` or ``qu'il`` (the short part is a stop word).
 WORD = re.compile(r"[^\W_]+")
 LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss"})
+# The accents decomposed from letters: the blocks of combining diacritical
+# marks, which hold all those of the Latin, Greek and Cyrillic alphabets.
+MARKS = re.compile(
+    "[\u0300-\u036f\u0483-\u0487\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]"
+)
 
 # Folded forms. Besides the usual articles, pronouns and auxiliaries, the
 # words callers wrap around a question ("bonjour, je voudrais savoir
@@ -59,8 +64,7 @@ def fold(text: str) -> str:
     lowered = text.lower().translate(LIGATURES)
     if lowered.isascii():
         return lowered
-    decomposed = unicodedata.normalize("NFKD", lowered)
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
+    return MARKS.sub("", unicodedata.normalize("NFKD", lowered))
 
 
 # "été" after a form of avoir is the participle of être ("j'ai été aidée"),
@@ -77,13 +81,20 @@ BETWEEN_AUXILIARY = frozenset(_BETWEEN_TEXT.split())
 
 def words(text: str) -> list[str]:
     """Return the folded words of ``text`` that carry meaning."""
-    return [word for word, informative in tagged(text) if informative]
+    found = WORD.findall(fold(text))
+    return [word for word, keep in zip(found, _flags(found), strict=True) if keep]
 
 
 def tagged(text: str) -> list[tuple[str, bool]]:
     """Return every folded word of ``text`` and whether it carries meaning."""
     found = WORD.findall(fold(text))
-    return list(zip(found, informative_flags(found), strict=True))
+    return list(zip(found, _flags(found), strict=True))
+
+
+def _flags(found: list[str]) -> Iterable[bool]:
+    if "ete" not in found:  # the only word whose meaning depends on context
+        return map(is_informative, found)
+    return informative_flags(found)
 
 
 def informative_flags(sequence: Iterable[str]) -> Iterator[bool]:
@@ -206,7 +217,8 @@ class Analyzer:
         key. Synonym phrases are matched on keys, stop words included, so
         that "ne plus être membre" does not shrink to "membre".
         """
+        found = WORD.findall(fold(text))
         return [
             (self.stem(word), True) if informative else (word, False)
-            for word, informative in tagged(text)
+            for word, informative in zip(found, _flags(found), strict=True)
         ]
