@@ -387,12 +387,12 @@ def _concept_scores(
     for alternative in concept.alternatives:
         factor, term = alternative.factor, alternative.term
         idf = _idf(index, index.document_count(alternative.counted_as or term))
-        title = 1.0 if alternative.full_credit else factor
-        scale, body = factor * idf * (K1 + 1), title * BODY_CREDIT
+        title_credit = 1.0 if alternative.full_credit else factor
+        scale, body = factor * idf * (K1 + 1), title_credit * BODY_CREDIT
         documents, impacts = index.postings(term)
         for packed, impact in zip(documents, impacts, strict=True):
             if packed & TITLE_BIT:
-                number, credit = packed ^ TITLE_BIT, title
+                number, credit = packed ^ TITLE_BIT, title_credit
             else:
                 number, credit = packed, body
             score = scale * impact / (K1 + impact)
