@@ -21,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.timing import (
     FLOOR_APP,
+    FROZEN_FLOOR_APP,
     PYTHON,
     floor_argv,
     median_times,
@@ -50,6 +51,7 @@ def main(runs: int = 21) -> dict[str, float]:
     commands = {
         "floor: app.py hello": floor_argv(),
         "floor: app.py --help": [PYTHON, str(FLOOR_APP), "--help"],
+        "frozen floor: app.py hello": [PYTHON, str(FROZEN_FLOOR_APP), "hello"],
         "permanence --help": permanence_argv("--help"),
         "permanence guide": permanence_argv("guide"),
         f"permanence faq {QUERY}": permanence_argv("faq", *QUERY.split()),
@@ -61,25 +63,39 @@ def main(runs: int = 21) -> dict[str, float]:
     medians = median_times(commands, runs=runs, env=env, cwd=REPO)
     floor = medians["floor: app.py hello"]
     floor_help = medians["floor: app.py --help"]
+    frozen = medians["frozen floor: app.py hello"]
     rows = []
     for name, seconds in medians.items():
         reference = floor_help if name.endswith("--help") else floor
-        versus_run = f"{seconds / floor:.2f}x"
         heavy = ""
-        if not name.startswith("floor"):
-            args = name.split()[1:]
-            heavy = ", ".join(heavy_imports(args)) or "none"
+        if name.startswith("permanence"):
+            heavy = ", ".join(heavy_imports(name.split()[1:])) or "none"
         rows.append(
-            (name, ms(seconds), f"{seconds / reference:.2f}x", versus_run, heavy)
+            (
+                name,
+                ms(seconds),
+                f"{seconds / reference:.2f}x",
+                f"{seconds / floor:.2f}x",
+                f"{seconds / frozen:.2f}x",
+                heavy,
+            )
         )
+    header = (
+        "command",
+        "median",
+        "ratio to floor",
+        "ratio to floor run",
+        "ratio to frozen floor run",
+        "heavy imports",
+    )
     print_table(
-        f"Start-up, sample workspace ({runs} interleaved runs, medians)",
-        ("command", "median", "ratio to floor", "ratio to floor run", "heavy imports"),
-        rows,
+        f"Start-up, sample workspace ({runs} interleaved runs, medians)", header, rows
     )
     print(
         "\n'ratio to floor': --help against the floor app's --help, the others"
-        " against its run; 'ratio to floor run': everything against its run."
+        " against its run; 'ratio to floor run': everything against its run;"
+        " 'frozen floor': the floor app calling gc.freeze() before it runs, as"
+        " permanence does (bench/floor_app_frozen.py)."
     )
     return medians
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
 FLOOR_APP = BENCH_DIR / "floor_app.py"
+FROZEN_FLOOR_APP = BENCH_DIR / "floor_app_frozen.py"
 PYTHON = sys.executable
 
 

@@ -11,9 +11,11 @@ They need nothing of the interpreter, so where the system can fork,
 (``start_in_background``) and collects the stamp when it needs it
 (``from_background``). Meanwhile the parent loads the command-line
 framework, which takes longer. Forking has its own cost, a few
-milliseconds as the parent's memory pages are copied when written to:
-it is only worth it for a large knowledge base, which the size of its
-last index tells (``start_for_large_index``). The stamp then describes the files as they
+milliseconds as the parent's memory pages are copied when written to (the
+objects made before the fork are put out of the garbage collector's reach,
+whose passes would write to all of them): it is only worth it for a large
+knowledge base, which the size of its last index tells
+(``start_for_large_index``). The stamp then describes the files as they
 were some 30 ms before the query ran, which is the same guarantee: an
 edit saved during a query may or may not be seen by it.
 
@@ -22,6 +24,7 @@ This module imports nothing heavy: it is loaded before the framework.
 
 from __future__ import annotations
 
+import gc
 import os
 from array import array
 from pathlib import Path
@@ -32,10 +35,10 @@ from permanence.workspace import Workspace
 SOURCE_SUFFIX = ".md"
 SYNONYMS_FILE = "synonyms.yaml"
 INDEX_FILE = "faq-index.bin"  # in the workspace's cache folder
-# Measured on a 2-core virtual machine: forking costs about 3 ms, the stat
-# calls cost as much from some 1,500 files on. An index of 2 MB holds
-# about 2,000 entries.
-BACKGROUND_MIN_INDEX_SIZE = 2_000_000
+# Measured on a 2-core virtual machine (docs/benchmarks.md): the child
+# saves time from some 5,000 entries on, whose index takes about 4 MB;
+# with 2,000 entries a command took 74-78 ms in place, 78-81 ms forked.
+BACKGROUND_MIN_INDEX_SIZE = 4_000_000
 _READ_SIZE = 1 << 20
 
 
@@ -148,6 +151,10 @@ def start_in_background(sources: Sources) -> None:
         reader, writer = os.pipe()
     except OSError:
         return
+    # The objects made so far are put out of the garbage collector's reach:
+    # its passes would write to every page the parent shares with the child,
+    # and the kernel would copy each one (6 to 9 ms with 10,000 entries).
+    gc.freeze()
     try:
         pid = os.fork()
     except OSError:
