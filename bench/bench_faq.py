@@ -195,9 +195,37 @@ def relevance(
     ]
     header = ("kind", "queries", "P@1 ours", "P@1 FTS5", "MRR ours", "MRR FTS5")
     print_table(f"faq relevance: {title}" if title else "faq relevance", header, rows)
+    print(close_questions(workspace, queries))
     if verbose:
         print("\nour misses at 1:")
         print("\n".join(misses(ours_engine, queries)) or "  none")
+
+
+def close_questions(workspace: Workspace, queries: list[dict[str, object]]) -> str:
+    """Summarize the close questions shown when nothing answers a query.
+
+    How often they hold the right entry of an answerable query, and how
+    often they are shown for a query with no answer.
+    """
+    refused = first = among = unanswerable = shown = 0
+    for item in queries:
+        outcome = search(workspace, str(item["query"]), limit=3, record=False)
+        if outcome.answers:
+            continue
+        expected, near = expected_ids(item), [q.id for q in outcome.near]
+        if not expected:
+            unanswerable += 1
+            shown += bool(near)
+            continue
+        refused += 1
+        first += bool(near) and near[0] in expected
+        among += any(found in expected for found in near)
+    return (
+        f"\nclose questions: {refused} answerable queries refused, the right entry"
+        f" first among their close questions for {first}, among the three for"
+        f" {among}; close questions shown for {shown} of {unanswerable} queries"
+        " with no answer"
+    )
 
 
 def first_run(argv: list[str]) -> float:

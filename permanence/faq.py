@@ -17,7 +17,13 @@ from typing import TYPE_CHECKING, NamedTuple
 from permanence.errors import Problem, UserInputError
 from permanence.i18n import _, current_language
 from permanence.search.index import StoredProblem
-from permanence.search.rank import Hit, analyse_query, highlight_stems, rank
+from permanence.search.rank import (
+    Hit,
+    analyse_query,
+    highlight_stems,
+    near_misses,
+    rank,
+)
 from permanence.search.snippet import Span, best_snippet, highlight_spans
 from permanence.search.stamp import (
     INDEX_FILE,
@@ -60,6 +66,14 @@ class Answer(NamedTuple):
     answer_spans: list[Span]
 
 
+class NearQuestion(NamedTuple):
+    """An entry matching part of a query nothing answers: worth a look."""
+
+    id: str
+    path: str
+    question: str
+
+
 class SearchOutcome(NamedTuple):
     """The answers to a query, and what happened on the way."""
 
@@ -67,6 +81,7 @@ class SearchOutcome(NamedTuple):
     problems: list[Problem]
     rebuilt: bool
     recorded: bool = False
+    near: tuple[NearQuestion, ...] = ()  # only when there is no answer
 
 
 class UnansweredQuery(NamedTuple):
@@ -91,8 +106,15 @@ def search(
     workspace.require_dir(workspace.faq_dir)
     index, rebuilt = current_index(workspace)
     try:
-        hits = rank(index, analyse_query(index, query), max(limit, 0))
+        concepts = analyse_query(index, query)
+        hits = rank(index, concepts, max(limit, 0))
         answers = [_answer(index, hit) for hit in hits]
+        near: tuple[NearQuestion, ...] = ()
+        if not answers:
+            near = tuple(
+                NearQuestion(*index.record(hit.number)[:3])
+                for hit in near_misses(index, concepts, max(limit, 0))
+            )
         problems = [_problem(stored) for stored in index.problems]
     finally:
         index.close()
@@ -100,7 +122,7 @@ def search(
     # "???" or "bonjour" alone are not questions the FAQ lacks.
     if record and not answers and words(query):
         recorded = record_unanswered(workspace, query)
-    return SearchOutcome(answers, problems, rebuilt, recorded)
+    return SearchOutcome(answers, problems, rebuilt, recorded, near)
 
 
 def _answer(index: Index, hit: Hit) -> Answer:

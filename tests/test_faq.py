@@ -115,6 +115,22 @@ def test_nothing_found_is_said_in_the_interface_language(
     assert message in done.stderr
 
 
+def test_entries_close_to_an_unanswered_query_are_listed_apart(
+    invoke: Invoke, sample_workspace: Path
+) -> None:
+    query = ["il", "y", "a", "des", "marches", "pour", "entrer"]
+    done = invoke(["-w", sample_workspace, "faq", *query])
+    assert done.exit_code == 0
+    assert "Aucune réponse trouvée" in done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == "Questions proches, qui n'y répondent peut-être pas :"
+    assert "accessibilite-fauteuil" in lines[2]
+    # Not answers: the JSON list stays empty and the question is noted.
+    assert search_ids(invoke, sample_workspace, *query) == []
+    unanswered = faq.read_unanswered(Workspace(sample_workspace))
+    assert [entry.query for entry in unanswered] == [" ".join(query)] * 2
+
+
 @pytest.fixture
 def coloured_output(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make the output styled, as on a terminal."""

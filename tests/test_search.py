@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from permanence.search.index import Document, build_index
-from permanence.search.rank import analyse_query, rank
+from permanence.search.rank import analyse_query, near_misses, rank
 from permanence.search.snippet import best_snippet, highlight_spans
 from permanence.search.stamp import Sources, source_stamp
 from permanence.search.store import (
@@ -237,6 +237,22 @@ def test_nothing_relevant_returns_no_hit(index: Index) -> None:
 def test_one_known_word_among_unknown_ones_is_not_enough(index: Index) -> None:
     # "rue" is in one body, but the query is about something else.
     assert top_ids(index, "cours de yoga dans la rue") == []
+
+
+def near_ids(index: Index, query: str) -> list[str]:
+    hits = near_misses(index, analyse_query(index, query), 3)
+    return [index.record(hit.number)[0] for hit in hits]
+
+
+def test_near_misses_are_the_entries_matching_part_of_the_query(index: Index) -> None:
+    # "parking" is in the tags of one entry; "vélos" in none: no answer,
+    # but that entry is worth a look.
+    assert top_ids(index, "parking pour les vélos") == []
+    assert near_ids(index, "parking pour les vélos") == ["stationnement"]
+    # A body matching one word of five is too little to point to.
+    assert top_ids(index, "cours de yoga dans la rue") == []
+    assert near_ids(index, "cours de yoga dans la rue") == []
+    assert near_ids(index, "adopter un chien") == []
 
 
 def test_a_word_of_the_same_family_finds_the_entry() -> None:

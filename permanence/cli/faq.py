@@ -12,7 +12,7 @@ from permanence.cli import context, output
 from permanence.i18n import N_, _
 
 if TYPE_CHECKING:
-    from permanence.faq import Answer, PreparedEntry
+    from permanence.faq import Answer, NearQuestion, PreparedEntry
     from permanence.workspace import Workspace
 
 
@@ -100,7 +100,19 @@ def search_command(
         message = _("No answer found for \u201c{query}\u201d.").format(query=text)
         if outcome.recorded:
             message += " " + _("The question was noted for the coordinators.")
-        print(message, file=sys.stderr)
+        print(message, file=sys.stderr, flush=True)
+        if outcome.near and not as_json:
+            _show_near(outcome.near)
+
+
+def _show_near(near: tuple[NearQuestion, ...]) -> None:
+    """List the entries matching part of the query, which are no answers."""
+    from permanence.cli.plain import styled
+
+    print(_("Close questions, which may not answer it:"))
+    for question in near:
+        print(f"  \u2022 {question.question}")
+        print(styled(f"    {question.id} \u2014 {question.path}", dim=True))
 
 
 def _answer_json(answer: Answer) -> dict[str, object]:

@@ -54,6 +54,7 @@ BODY_CREDIT = 0.6  # share of a concept's weight earned by a body-only match
 UNKNOWN_WEIGHT = 0.8  # weight of an unknown word, relative to the rarest term
 MIN_COVERAGE = 0.6  # share of the query's weight a document must match
 STRONG_COVERAGE = 0.8  # share of the known words' weight (see the docstring)
+NEAR_COVERAGE = 0.25  # share a near miss must match (``near_misses``)
 FUZZY_FACTOR = 0.85  # a typo candidate scores less than the exact word
 FUZZY_MIN_LENGTH = 5  # a short word one slip away is often another word
 PHRASE_PART_FACTOR = 0.5  # a word of a synonym phrase, found without the rest
@@ -302,9 +303,32 @@ def rank(index: Index, concepts: list[Concept], limit: int) -> list[Hit]:
     total = sum(concept.weight for concept in concepts)
     if total <= 0:
         return []
-    scores, covered, matched, matched_terms = _tally(index, concepts)
-    relevant = _relevant(concepts, total, covered, matched)
-    relevant.sort(key=lambda number: (-scores[number], number))
+    tally = _tally(index, concepts)
+    _, covered, matched, _ = tally
+    return _best(_relevant(concepts, total, covered, matched), tally, total, limit)
+
+
+def near_misses(index: Index, concepts: list[Concept], limit: int) -> list[Hit]:
+    """Return the best documents matching part of a query nothing answers.
+
+    They are no answers, but questions worth a look: the caller may have
+    put in words of their own what an entry says ("il y a des marches pour
+    entrer" for the access in a wheelchair). A document must match at
+    least ``NEAR_COVERAGE`` of the query's weight.
+    """
+    total = sum(concept.weight for concept in concepts)
+    if total <= 0:
+        return []
+    tally = _tally(index, concepts)
+    covered = tally[1]
+    near = [number for number, part in covered.items() if part >= NEAR_COVERAGE * total]
+    return _best(near, tally, total, limit)
+
+
+def _best(numbers: list[int], tally: Tally, total: float, limit: int) -> list[Hit]:
+    """Return the hits of the ``limit`` best scored of ``numbers``."""
+    scores, covered, _, matched_terms = tally
+    numbers.sort(key=lambda number: (-scores[number], number))
     return [
         Hit(
             number,
@@ -312,7 +336,7 @@ def rank(index: Index, concepts: list[Concept], limit: int) -> list[Hit]:
             covered[number] / total,
             frozenset(terms[number] for terms in matched_terms if number in terms),
         )
-        for number in relevant[:limit]
+        for number in numbers[:limit]
     ]
 
 
