@@ -29,11 +29,12 @@ def _known_ids(workspace: Path) -> set[str]:
     return faq | guide
 
 
-def test_there_are_four_sets() -> None:
+def test_there_are_five_sets() -> None:
     assert [path.name for path in SETS] == [
         "faq_queries.yaml",
         "faq_queries_blind_a.yaml",
         "faq_queries_blind_b.yaml",
+        "faq_queries_blind_c.yaml",
         "faq_queries_heldout.yaml",
     ]
 
