@@ -243,6 +243,25 @@ def summarize_unanswered(workspace: Workspace) -> list[UnansweredSummary]:
     return sorted(groups.values(), key=lambda summary: summary.last_time, reverse=True)
 
 
+def closest_entries(workspace: Workspace, queries: list[str]) -> list[str | None]:
+    """Return, for each query, the id of the entry matching most of it.
+
+    None where no entry matches a quarter of the query. For a question
+    nothing answered, it tells the coordinators whether an entry covers it
+    in other words (then a synonym is what lacks) or whether one is missing.
+    """
+    workspace.require_dir(workspace.faq_dir)
+    index, _ = current_index(workspace)
+    try:
+        found = []
+        for query in queries:
+            near = near_misses(index, analyse_query(index, query), 1)
+            found.append(index.record(near[0].number)[0] if near else None)
+    finally:
+        index.close()
+    return found
+
+
 class NewEntry(NamedTuple):
     """A FAQ entry typed by a volunteer, before it is written."""
 

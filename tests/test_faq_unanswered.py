@@ -78,6 +78,23 @@ def test_unanswered_command_lists_them(invoke: Invoke, sample_workspace: Path) -
     assert "Questions sans réponse" in table.stdout
 
 
+def test_unanswered_questions_show_the_closest_entry(
+    invoke: Invoke, sample_workspace: Path
+) -> None:
+    invoke(["-w", sample_workspace, "faq", "il y a des marches pour entrer"])
+    invoke(["-w", sample_workspace, "faq", "adopter", "un", "chien"])
+    done = invoke(["-w", sample_workspace, "faq", "unanswered", "--json"])
+    closest = {item["query"]: item["closest"] for item in json.loads(done.stdout)}
+    # An entry covers the first in other words: a synonym is what lacks.
+    assert closest == {
+        "il y a des marches pour entrer": "accessibilite-fauteuil",
+        "adopter un chien": None,
+    }
+    table = invoke(["-w", sample_workspace, "faq", "unanswered"]).stdout
+    assert "Entrée la plus proche" in table
+    assert "accessibilite-fauteuil" in table
+
+
 def test_unanswered_command_says_when_there_is_none(
     invoke: Invoke, sample_workspace: Path
 ) -> None:

@@ -253,7 +253,9 @@ def unanswered_command(
 ) -> None:
     from permanence import faq
 
-    summaries = faq.summarize_unanswered(context.workspace())
+    workspace = context.workspace()
+    summaries = faq.summarize_unanswered(workspace)
+    closest = faq.closest_entries(workspace, [s.query for s in summaries])
     if as_json:
         output.print_json(
             [
@@ -261,8 +263,9 @@ def unanswered_command(
                     "query": s.query,
                     "count": s.times,
                     "last_time": s.last_time.isoformat(),
+                    "closest": entry,
                 }
-                for s in summaries
+                for s, entry in zip(summaries, closest, strict=True)
             ]
         )
         return
@@ -276,7 +279,10 @@ def unanswered_command(
     table.add_column(_("Last asked"))
     table.add_column(_("Times"), justify="right")
     table.add_column(_("Question"))
-    for summary in summaries:
+    table.add_column(_("Closest entry"))
+    for summary, entry in zip(summaries, closest, strict=True):
         when = summary.last_time.strftime("%Y-%m-%d %H:%M")
-        table.add_row(when, str(summary.times), Text(summary.query))
+        table.add_row(
+            when, str(summary.times), Text(summary.query), Text(entry or "\u2014")
+        )
     output.stdout().print(table)
