@@ -5,7 +5,9 @@ Searching covers the FAQ entries and the guide pages through the index of
 file changes. A query that finds nothing relevant is recorded in
 ``.permanence/unanswered.jsonl`` (with the time) so that coordinators see
 which questions the FAQ lacks; e-mail addresses and phone numbers typed in
-it are masked first, since callers' details must not be kept.
+it are masked first, since callers' details must not be kept. The entries
+matching part of such a query are given apart, as questions worth a look,
+never as answers.
 """
 
 from __future__ import annotations
@@ -251,7 +253,7 @@ def closest_entries(workspace: Workspace, queries: list[str]) -> list[str | None
     in other words (then a synonym is what lacks) or whether one is missing.
     """
     workspace.require_dir(workspace.faq_dir)
-    index, _ = current_index(workspace)
+    index, _rebuilt = current_index(workspace)
     try:
         found = []
         for query in queries:
