@@ -251,8 +251,11 @@ def closest_entries(workspace: Workspace, queries: list[str]) -> list[str | None
     None where no entry matches a quarter of the query. For a question
     nothing answered, it tells the coordinators whether an entry covers it
     in other words (then a synonym is what lacks) or whether one is missing.
+    Without a FAQ folder there is nothing to point to, but the questions
+    recorded are still worth listing.
     """
-    workspace.require_dir(workspace.faq_dir)
+    if not queries or not workspace.faq_dir.is_dir():
+        return [None] * len(queries)
     index, _rebuilt = current_index(workspace)
     try:
         found = []

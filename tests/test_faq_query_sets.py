@@ -8,19 +8,11 @@ from pathlib import Path
 import pytest
 import yaml
 
+from bench.bench_faq import KINDS
 from tests.conftest import REPO_ROOT, Invoke
 
 SETS = sorted((REPO_ROOT / "bench").glob("faq_queries*.yaml"))
 OTHER = REPO_ROOT / "bench" / "other-workspace"
-KINDS = {
-    "exact",
-    "no_accents",
-    "typo",
-    "inflection",
-    "paraphrase",
-    "one_word",
-    "no_answer",
-}
 
 
 def _known_ids(workspace: Path) -> set[str]:

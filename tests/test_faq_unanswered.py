@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -93,6 +94,18 @@ def test_unanswered_questions_show_the_closest_entry(
     table = invoke(["-w", sample_workspace, "faq", "unanswered"]).stdout
     assert "Entrée la plus proche" in table
     assert "accessibilite-fauteuil" in table
+
+
+def test_without_a_faq_folder_the_questions_are_still_listed(
+    invoke: Invoke, sample_workspace: Path
+) -> None:
+    faq.record_unanswered(Workspace(sample_workspace), "piscine", now=at(9))
+    shutil.rmtree(sample_workspace / "faq")
+    done = invoke(["-w", sample_workspace, "faq", "unanswered", "--json"])
+    assert done.exit_code == 0, done.stderr
+    assert [(i["query"], i["closest"]) for i in json.loads(done.stdout)] == [
+        ("piscine", None)
+    ]
 
 
 def test_unanswered_command_says_when_there_is_none(

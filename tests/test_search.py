@@ -83,6 +83,12 @@ def index() -> Index:
     return index_from_bytes(build_index(DOCUMENTS, SYNONYMS, [], b"stamp"))
 
 
+def small_index(
+    documents: list[Document], synonyms: list[list[str]] | None = None
+) -> Index:
+    return index_from_bytes(build_index(documents, synonyms or [], [], b""))
+
+
 def top_ids(index: Index, query: str, limit: int = 3) -> list[str]:
     hits = rank(index, analyse_query(index, query), limit)
     return [index.record(hit.number)[0] for hit in hits]
@@ -213,7 +219,7 @@ def test_a_synonym_phrase_keeps_its_stop_words() -> None:
         Document("quitter", "q.md", "Comment résilier ?", (), "Écrivez-nous."),
     ]
     groups = [["résilier", "ne plus être membre"]]
-    small = index_from_bytes(build_index(documents, groups, [], b""))
+    small = small_index(documents, groups)
     # "être membre" alone is not the phrase: only "résilier" holds the group.
     assert small.document_count("~0") == 1
     assert top_ids(small, "ne plus être membre") == ["quitter"]
@@ -261,7 +267,7 @@ def test_a_word_of_the_same_family_finds_the_entry() -> None:
         Document("inscription", "i.md", "Comment s'inscrire ?", (), "En ligne."),
         Document("autre", "a.md", "Où est le local ?", (), "Rue des Tisserands."),
     ]
-    small = index_from_bytes(build_index(documents, [], [], b""))
+    small = small_index(documents)
     assert top_ids(small, "formation") == ["formation"]
     assert top_ids(small, "inscription") == ["inscription"]
 
@@ -281,7 +287,7 @@ MEDICAL = [
 
 
 def test_a_word_the_knowledge_base_never_uses_does_not_hide_the_entry() -> None:
-    small = index_from_bytes(build_index(MEDICAL, [], [], b""))
+    small = small_index(MEDICAL)
     # "malades" appears nowhere; the other words are all in one question.
     assert top_ids(small, "vous accompagnez les malades à l'hôpital") == [
         "accompagnement"
@@ -297,7 +303,7 @@ def test_a_word_the_knowledge_base_never_uses_does_not_hide_the_entry() -> None:
     ],
 )
 def test_unknown_words_still_count_when_few_words_match(query: str) -> None:
-    small = index_from_bytes(build_index(MEDICAL, [], [], b""))
+    small = small_index(MEDICAL)
     assert top_ids(small, query) == []
 
 
@@ -307,7 +313,7 @@ def test_a_synonym_phrase_is_found_with_its_words_in_another_order() -> None:
         *MEDICAL[:2],
         Document("locaux", "l.md", "Vos locaux", ("adresse",), ""),
     ]
-    small = index_from_bytes(build_index(documents, groups, [], b""))
+    small = small_index(documents, groups)
     # Only stop words: without the phrase, nothing would be searched.
     assert top_ids(small, "vous êtes où") == ["locaux"]
     assert top_ids(small, "où êtes-vous") == ["locaux"]
@@ -326,7 +332,7 @@ def test_a_synonym_counts_as_much_as_the_word_typed() -> None:
         Document("rampe", "r.md", "Vos locaux sont-ils accessibles ?", (), ""),
         Document("visite", "v.md", "Peut-on visiter les locaux ?", (), "Le mardi."),
     ]
-    small = index_from_bytes(build_index(documents, [["adresse", "locaux"]], [], b""))
+    small = small_index(documents, [["adresse", "locaux"]])
     # "locaux" is common, "adresse" rare: the entry holding both in its
     # question and tags comes first, though "locaux" alone would weigh less.
     assert top_ids(small, "adresse")[0] == "locaux"
@@ -384,7 +390,7 @@ LEAVING = [
 
 @pytest.fixture(scope="module")
 def leaving() -> Index:
-    return index_from_bytes(build_index(LEAVING, [], [], b""))
+    return small_index(LEAVING)
 
 
 @pytest.mark.parametrize(
@@ -403,10 +409,10 @@ def test_short_forms_and_slips_find_the_entry(
 def test_a_short_form_of_too_many_words_is_ignored() -> None:
     titles = ["Les partenaires", "Participer à la fête", "Partager un repas"]
     three = [Document(f"d{i}", f"{i}.md", t, (), "") for i, t in enumerate(titles)]
-    small = index_from_bytes(build_index(three, [], [], b""))
+    small = small_index(three)
     assert len(top_ids(small, "part")) == 3
     four = [*three, Document("d3", "3.md", "Un don particulier", (), "")]
-    small = index_from_bytes(build_index(four, [], [], b""))
+    small = small_index(four)
     assert top_ids(small, "part") == []  # begins four words: too vague
 
 
@@ -416,7 +422,7 @@ def test_a_slip_in_a_form_whose_stem_is_another_word_is_found() -> None:
         Document("don", "d.md", "Faire un don", (), "Par chèque."),
         Document("local", "l.md", "Où est le local ?", (), "Rue des Tisserands."),
     ]
-    small = index_from_bytes(build_index(documents, [], [], b""))
+    small = small_index(documents)
     # "donées" stems like "don"; it is also one slip from "données".
     assert top_ids(small, "effacer mes donées")[0] == "effacer"
 
@@ -429,7 +435,7 @@ def test_a_corrected_slip_covers_the_word_it_stands_for() -> None:
         Document("local", "l.md", "Où est le local ?", (), "Rue des Tisserands."),
         Document("don", "d.md", "Faire un don", (), "Par chèque."),
     ]
-    small = index_from_bytes(build_index(documents, [], [], b""))
+    small = small_index(documents)
     # "quitter" is only in a body: the exact word is answered, and so is
     # the word with a slip, which only ranks lower.
     assert top_ids(small, "quitter") == ["adhesion"]
@@ -455,7 +461,7 @@ def test_an_entry_holding_every_word_answers_even_in_its_body() -> None:
         Document("local", "l.md", "Où est le local ?", (), "Rue des Tisserands."),
         Document("election", "v.md", "Quand a lieu l'élection ?", (), "En juin."),
     ]
-    small = index_from_bytes(build_index(documents, [], [], b""))
+    small = small_index(documents)
     # Three words, all in one body only, one of them in another form
     # ("votent" for "vote"): answered.
     assert top_ids(small, "les adultes du foyer votent") == ["famille"]

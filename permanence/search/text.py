@@ -81,8 +81,7 @@ BETWEEN_AUXILIARY = frozenset(_BETWEEN_TEXT.split())
 
 def words(text: str) -> list[str]:
     """Return the folded words of ``text`` that carry meaning."""
-    found = WORD.findall(fold(text))
-    return [word for word, keep in zip(found, _flags(found), strict=True) if keep]
+    return [word for word, informative in tagged(text) if informative]
 
 
 def tagged(text: str) -> list[tuple[str, bool]]:
@@ -217,8 +216,7 @@ class Analyzer:
         key. Synonym phrases are matched on keys, stop words included, so
         that "ne plus être membre" does not shrink to "membre".
         """
-        found = WORD.findall(fold(text))
         return [
             (self.stem(word), True) if informative else (word, False)
-            for word, informative in zip(found, _flags(found), strict=True)
+            for word, informative in tagged(text)
         ]
